@@ -27,6 +27,9 @@ const struct profile *profile_find(const char *name);
 /* The "raw" profile: no protocol awareness, no default ports. */
 const struct profile *profile_default(void);
 
+/* The i-th profile in table order, or NULL past the last one. */
+const struct profile *profile_at(size_t i);
+
 /* Print the table of DESIGN.md (--list-protocols) to f. */
 void profile_print_table(FILE *f);
 
