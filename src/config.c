@@ -391,7 +391,7 @@ static int check_ifname(const char *s, size_t n, char *err, size_t errlen)
 /*
  * The inside of [...], s[0..n): an IPv6 address, with a zone ("%eth0", or
  * RFC 6874's "%25eth0") when zone_ok.  Writes "ADDR" or "ADDR%ZONE" to
- * host (hostlen bytes).
+ * host (hostlen bytes), the address in its canonical form (RFC 5952).
  */
 static int parse_ipv6(const char *s, size_t n, bool zone_ok, char *host,
 		      size_t hostlen, char *err, size_t errlen)
@@ -423,6 +423,11 @@ static int parse_ipv6(const char *s, size_t n, bool zone_ok, char *host,
 	}
 	if (inet_pton(AF_INET6, addr, &a) != 1) {
 		fmt(err, errlen, "invalid IPv6 address '%s'", addr);
+		return -EINVAL;
+	}
+	/* one spelling per address, so that equal routes compare equal */
+	if (inet_ntop(AF_INET6, &a, addr, sizeof(addr)) == NULL) {
+		fmt(err, errlen, "invalid IPv6 address");
 		return -EINVAL;
 	}
 	if (pct != NULL) {
@@ -1816,26 +1821,35 @@ static int merge_route(struct route_config *r, const struct config *cfg)
 	return 0;
 }
 
-/* cert and key, psk and psk-identity: both or neither. */
-static int check_pairs(const struct tls_config *t, const char *where,
-		       const char *route, struct config_error *err)
+static int pair_error(const struct config *cfg, const struct route_config *r,
+		      enum key_id id, const char *msg,
+		      struct config_error *err)
 {
-	char pfx[96] = "";
+	if (r != NULL)
+		return set_error(err, r->where, keys[id].name, "route %s: %s",
+				 r->name, msg);
+	return set_error(err, global_where(cfg, id), keys[id].name, "%s", msg);
+}
 
-	if (route != NULL)
-		fmt(pfx, sizeof(pfx), "route %s: ", route);
+/*
+ * cert and key, psk and psk-identity: both or neither, in route r once
+ * merged, or in the globals when r is NULL.
+ */
+static int check_pairs(const struct config *cfg, const struct route_config *r,
+		       struct config_error *err)
+{
+	const struct tls_config *t = r != NULL ? &r->tls : &cfg->tls;
+
 	if (t->key != NULL && t->cert == NULL)
-		return set_error(err, where, "key", "%skey without cert",
-				 pfx);
+		return pair_error(cfg, r, K_KEY, "key without cert", err);
 	if (t->cert != NULL && t->key == NULL)
-		return set_error(err, where, "cert", "%scert without key",
-				 pfx);
+		return pair_error(cfg, r, K_CERT, "cert without key", err);
 	if (t->psk_len > 0 && t->psk_identity == NULL)
-		return set_error(err, where, "psk", "%spsk without "
-				 "psk-identity", pfx);
+		return pair_error(cfg, r, K_PSK, "psk without psk-identity",
+				  err);
 	if (t->psk_identity != NULL && t->psk_len == 0)
-		return set_error(err, where, "psk-identity", "%spsk-identity "
-				 "without psk", pfx);
+		return pair_error(cfg, r, K_PSK_IDENTITY,
+				  "psk-identity without psk", err);
 	return 0;
 }
 
@@ -1882,7 +1896,7 @@ static int finish_route(struct config *cfg, struct route_config *r,
 		return rc;
 	if (merge_route(r, cfg) < 0)
 		return set_nomem(err, r->where);
-	return check_pairs(&r->tls, r->where, r->name, err);
+	return check_pairs(cfg, r, err);
 }
 
 /*
@@ -1894,7 +1908,6 @@ static int finish_route(struct config *cfg, struct route_config *r,
  */
 int config_finish(struct config *cfg, struct config_error *err)
 {
-	const char *where;
 	int rc;
 
 	memset(err, 0, sizeof(*err));
@@ -1910,11 +1923,7 @@ int config_finish(struct config *cfg, struct config_error *err)
 		return set_error(err, global_where(cfg, K_ENGINE), "engine",
 				 "engine openssl is not built into this "
 				 "dtlsgw");
-	where = cfg->tls.key != NULL ? global_where(cfg, K_KEY) :
-		cfg->tls.cert != NULL ? global_where(cfg, K_CERT) :
-		cfg->tls.psk_len > 0 ? global_where(cfg, K_PSK) :
-		global_where(cfg, K_PSK_IDENTITY);
-	rc = check_pairs(&cfg->tls, where, NULL, err);
+	rc = check_pairs(cfg, NULL, err);
 	if (rc < 0)
 		return rc;
 	if (cfg->nroutes == 0)

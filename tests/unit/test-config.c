@@ -737,6 +737,35 @@ static void test_args_name_clash(void **state)
 	assert_null(cfg.routes);	/* freed */
 }
 
+/* a global check names whichever source set the key */
+static void test_args_where_of_globals(void **state)
+{
+	char path[TMPDIR_PATH_MAX];
+	struct config_error err;
+	struct config cfg;
+
+	write_conf("cert = c.pem\nkey = k.pem\npsk-identity = me\n" ROUTE,
+		   path);
+	assert_int_equal(build(&cfg, &err, "-c", path, NULL),
+			 -DTLSGW_ERR_CONFIG);
+	expect_error(&err, path, "psk-identity", "psk-identity without psk");
+
+	/* the command line completes the file's pair */
+	assert_int_equal(build(&cfg, &err, "-c", path, "--psk", "00", NULL),
+			 0);
+	assert_int_equal(cfg.routes[0].tls.psk_len, 1);
+	assert_string_equal(cfg.routes[0].tls.psk_identity, "me");
+	config_free(&cfg);
+
+	write_conf("cert = c.pem\nkey = k.pem\n" ROUTE, path);
+	assert_int_equal(build(&cfg, &err, "-c", path, "--psk", "00", NULL),
+			 -DTLSGW_ERR_CONFIG);
+	expect_error(&err, "command line", "psk", "psk without psk-identity");
+	assert_int_equal(build(&cfg, &err, "-c", path, "--engine", "openssl",
+			       NULL), -DTLSGW_ERR_CONFIG);
+	expect_error(&err, "command line", "engine", "engine openssl");
+}
+
 static void test_args_actions(void **state)
 {
 	static const struct {
@@ -1309,6 +1338,7 @@ int main(void)
 		cmocka_unit_test(test_args_short),
 		cmocka_unit_test(test_args_override_file),
 		cmocka_unit_test(test_args_name_clash),
+		cmocka_unit_test(test_args_where_of_globals),
 		cmocka_unit_test(test_args_actions),
 		cmocka_unit_test(test_args_errors),
 		cmocka_unit_test(test_parse_args_alone),

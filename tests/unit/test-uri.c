@@ -35,6 +35,8 @@ static const struct uri_ok ok_cases[] = {
 	{ "udp://[::]", SCHEME_UDP, "::", 0, 0, NULL, NULL, NULL },
 	{ "udp://[2001:db8::1]:53", SCHEME_UDP, "2001:db8::1", 53, 0, NULL,
 	  NULL, NULL },
+	{ "udp://[2001:DB8:0:0::1]:53", SCHEME_UDP, "2001:db8::1", 53, 0,
+	  NULL, NULL, "udp://[2001:db8::1]:53" },
 	{ "udp://[::ffff:192.0.2.1]:53", SCHEME_UDP, "::ffff:192.0.2.1", 53,
 	  0, NULL, NULL, NULL },
 	{ "udp://[fe80::1%eth0]", SCHEME_UDP, "fe80::1%eth0", 0, 0, NULL,
