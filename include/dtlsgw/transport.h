@@ -1,0 +1,164 @@
+/*
+ * Transports: one vtable, one backend per file in transports/.
+ *
+ * A transport moves whole datagrams (or whole messages) between the network
+ * and the gateway.  It knows nothing of libev: it exposes a file descriptor
+ * and a timeout, and the worker (src/worker.c) owns the watchers.  Callers
+ * use the transport_*() wrappers, never t->ops directly.
+ *
+ * Receive gives, send borrows: ops->recv hands each dgram to the caller;
+ * ops->send keeps no pointer once it returns.
+ */
+#ifndef DTLSGW_TRANSPORT_H
+#define DTLSGW_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "dtlsgw/config.h"
+#include "dtlsgw/dgram.h"
+
+struct worker;
+struct transport;
+
+#define TRANSPORT_CAP_RELIABLE	(1u << 0)	/* no loss */
+#define TRANSPORT_CAP_ORDERED	(1u << 1)	/* in-order delivery */
+#define TRANSPORT_CAP_BATCH	(1u << 2)	/* recv/send take batches */
+#define TRANSPORT_CAP_STREAM	(1u << 3)	/* a byte stream, needs framing */
+
+enum transport_role {
+	TRANSPORT_LISTEN = 0,	/* bound; many peers, each dgram names its peer */
+	TRANSPORT_CONNECT,	/* one remote peer */
+};
+
+/* Datagrams received per recv call and queued before a send call. */
+#define TRANSPORT_BATCH		32
+/* The longest a transmit queue grows while the socket is full. */
+#define TRANSPORT_TXQ_MAX	1024
+
+struct transport_stats {
+	uint64_t	rx_dgrams;
+	uint64_t	rx_bytes;
+	uint64_t	tx_dgrams;
+	uint64_t	tx_bytes;
+	uint64_t	rx_truncated;	/* larger than DGRAM_CAP: dropped */
+	uint64_t	rx_nobufs;	/* pool exhausted: dropped */
+	uint64_t	rx_errors;	/* e.g. ICMP unreachable reported on recv */
+	uint64_t	tx_errors;
+	uint64_t	tx_dropped;	/* transmit queue overflow */
+};
+
+struct transport_params {
+	enum transport_role	 role;
+	const struct sockaddr	*addr;		/* LISTEN: local; CONNECT: remote */
+	socklen_t		 addrlen;
+	const struct endpoint	*ep;		/* the URI, for its parameters */
+	struct dgram_pool	*pool;		/* where recv takes its buffers */
+	bool			 reuseport;	/* several workers share the port */
+};
+
+struct transport_ops {
+	const char	*name;		/* "udp" */
+	unsigned int	 caps;		/* TRANSPORT_CAP_* */
+	size_t		 max_msg;	/* largest datagram or user message */
+
+	/* Open per params; on success *out is set and owned by the caller. */
+	int	(*open)(struct transport **out, const struct transport_params *p);
+	/* Close and free; nothing is flushed. */
+	void	(*close)(struct transport *t);
+	/*
+	 * Receive up to max dgrams into out (each given to the caller);
+	 * *n is set on every path.  0, -EAGAIN when nothing is waiting, or a
+	 * negative error (the dgrams already in out are still delivered).
+	 */
+	int	(*recv)(struct transport *t, struct dgram **out, size_t max,
+			size_t *n);
+	/*
+	 * Send n dgrams (borrowed); *nsent says how many left.  -EAGAIN when
+	 * the socket is full: the caller keeps the rest.  Another negative
+	 * error means in[*nsent] failed and was not sent.
+	 */
+	int	(*send)(struct transport *t, struct dgram *const *in, size_t n,
+			size_t *nsent);
+	/* The descriptor to watch for reading, -1 for none. */
+	int	(*fd)(const struct transport *t);
+	/* Milliseconds until on_timeout should run, -1 for never (may be NULL). */
+	int64_t	(*next_timeout)(const struct transport *t);
+	void	(*on_timeout)(struct transport *t);
+	/* The bound local address (may be NULL). */
+	int	(*local_addr)(const struct transport *t,
+			      struct sockaddr_storage *ss, socklen_t *len);
+};
+
+/*
+ * Called for each received dgram, which the callee owns.  The callee may
+ * close the transport it was called for; transport_deliver() notices.
+ */
+typedef void (*transport_rx_fn)(struct transport *t, struct dgram *d,
+				void *arg);
+
+/*
+ * Called when a receive reports an error other than would-block, such as
+ * -ECONNREFUSED from an ICMP port unreachable on a connected socket.
+ */
+typedef void (*transport_err_fn)(struct transport *t, int err, void *arg);
+
+struct transport {
+	const struct transport_ops	*ops;
+	struct transport_stats		 stats;
+	/* Below: owned by src/transport.c and the worker, not the backend. */
+	struct worker			*worker;
+	transport_rx_fn			 on_rx;
+	transport_err_fn		 on_error;	/* may be NULL; same arg */
+	void				*rx_arg;
+	struct dgram_queue		 txq;
+	struct transport		*dirty_next;	/* worker's flush list */
+	bool				 dirty;
+	bool				 blocked;	/* waiting for POLLOUT */
+	bool				*closed_flag;	/* set when closed during delivery */
+	void				*watch;		/* the worker's watcher */
+};
+
+/* The backend for a scheme, or NULL when this build has none. */
+const struct transport_ops *transport_lookup(enum scheme scheme);
+
+/*
+ * Open a transport of the given backend on worker w; received dgrams go to
+ * on_rx(t, d, arg).  Returns 0 and sets *out, or a negative error (nothing
+ * stays open, on_rx is never called).
+ */
+int transport_open(const struct transport_ops *ops, struct worker *w,
+		   const struct transport_params *p, transport_rx_fn on_rx,
+		   void *arg, struct transport **out);
+
+/* Stop watching, drop what is queued (counted), close.  NULL is fine. */
+void transport_close(struct transport *t);
+
+/*
+ * Queue d for sending (takes ownership).  The queue is flushed when it
+ * holds a batch, and otherwise before the worker next waits for events.
+ * A full queue drops d and counts it.
+ */
+void transport_queue(struct transport *t, struct dgram *d);
+
+/* Send what is queued now. */
+void transport_flush(struct transport *t);
+
+/* Read and deliver what is waiting (the worker calls this when readable). */
+void transport_readable(struct transport *t);
+
+/* The worker calls this when a blocked transport can send again. */
+void transport_writable(struct transport *t);
+
+int transport_fd(const struct transport *t);
+
+int64_t transport_next_timeout(const struct transport *t);
+
+int transport_local_addr(const struct transport *t,
+			 struct sockaddr_storage *ss, socklen_t *len);
+
+extern const struct transport_ops transport_udp;
+
+#endif

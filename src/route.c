@@ -1,0 +1,1262 @@
+/*
+ * Routes and the data path: datagrams from the listening side find their
+ * session (or, for DTLS, prove their address with a cookie before one is
+ * made), pass through the DTLS engine and the adapter, and leave on the
+ * session's forwarding flow; replies come back the same way.
+ *
+ * Sessions die in two steps: session_kill() releases everything at once and
+ * removes the session from the table, and the memory is freed when the
+ * event that killed it has been handled (route_reap), so no caller up the
+ * stack is left holding a freed pointer.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "dtlsgw/adapter.h"
+#include "dtlsgw/dgram.h"
+#include "dtlsgw/dtls.h"
+#include "dtlsgw/dtls_record.h"
+#include "dtlsgw/errors.h"
+#include "dtlsgw/log.h"
+#include "dtlsgw/profile.h"
+#include "dtlsgw/route.h"
+#include "dtlsgw/session.h"
+#include "dtlsgw/transport.h"
+#include "dtlsgw/worker.h"
+
+/* Cleartext datagrams held while the forwarding handshake runs. */
+#define PENDING_MAX		64
+/* Backoff of forwarding handshake retries: 1 s doubling to 60 s. */
+#define RETRY_FIRST_MS		1000
+#define RETRY_MAX_MS		60000
+/* How long the fragments of a ClientHello may take to arrive. */
+#define HELLO_REASM_MS		5000
+/* Warnings a peer can trigger: a burst of 10, then one per second. */
+#define WARN_BURST		10
+#define WARN_INTERVAL_MS	1000
+
+struct route {
+	struct route_def	*def;
+	struct worker		*w;
+	struct transport	*listener;
+	struct session_table	 table;
+	struct dtls_cookie_jar	 jar;
+	struct route_stats	 stats;
+	void			*resume;	/* client side: last session, to resume */
+	struct session		*graveyard;	/* killed, freed by route_reap */
+	struct log_ratelimit	 rl;
+	bool			 listen_dtls;
+	bool			 fwd_dtls;
+	bool			 fwd_echo;
+};
+
+static const char *const drop_names[ROUTE_DROP_MAX] = {
+	[ROUTE_DROP_EMPTY] = "empty",
+	[ROUTE_DROP_NOT_DTLS] = "not_dtls",
+	[ROUTE_DROP_TRUNCATED] = "truncated_record",
+	[ROUTE_DROP_TOO_LONG] = "record_too_long",
+	[ROUTE_DROP_NO_SESSION] = "no_session",
+	[ROUTE_DROP_MALFORMED_HELLO] = "malformed_hello",
+	[ROUTE_DROP_FRAGMENTED_HELLO] = "fragmented_hello",
+	[ROUTE_DROP_SMALL_HELLO] = "small_hello",
+	[ROUTE_DROP_MAX_SESSIONS] = "max_sessions",
+	[ROUTE_DROP_SOURCE_LIMIT] = "source_limit",
+	[ROUTE_DROP_QUEUE_FULL] = "queue_full",
+	[ROUTE_DROP_TOO_BIG] = "too_big",
+	[ROUTE_DROP_NOBUFS] = "no_buffers",
+	[ROUTE_DROP_ADAPTER] = "adapter",
+	[ROUTE_DROP_FORWARD_DOWN] = "forward_down",
+};
+
+const char *route_drop_name(enum route_drop why)
+{
+	return (unsigned int)why < ROUTE_DROP_MAX ? drop_names[why] : "?";
+}
+
+/* Per-session trace, formatted only when debug is on. */
+#define SESS_DEBUG(s, ...)                                                    \
+	do {                                                                  \
+		if (log_enabled(LOG_LEVEL_DEBUG))                             \
+			sess_debug((s), __func__, __VA_ARGS__);               \
+	} while (0)
+
+static void sess_debug(const struct session *s, const char *fn,
+		       const char *fmt, ...) LOG_PRINTF(3, 4);
+
+static const char *route_name(const struct route *r)
+{
+	return r->def->cfg->name;
+}
+
+static const char *peer_str(const struct session *s, char *buf)
+{
+	return addr_str((const struct sockaddr *)&s->peer, buf);
+}
+
+static void sess_debug(const struct session *s, const char *fn,
+		       const char *fmt, ...)
+{
+	char a[ADDR_STRLEN], msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_debug("%s: route %s: %s: %s", fn, route_name(s->route),
+		  peer_str(s, a), msg);
+}
+
+/* Definitions ------------------------------------------------------------ */
+
+static bool is_ip_literal(const char *host)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST }, *res = NULL;
+	bool yes = getaddrinfo(host, NULL, &hints, &res) == 0;
+
+	if (res != NULL)
+		freeaddrinfo(res);
+	return yes;
+}
+
+static int resolve(const struct endpoint *ep, bool passive,
+		   struct sockaddr_storage *ss, socklen_t *len,
+		   char *msg, size_t msglen)
+{
+	struct addrinfo hints = {
+		.ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0),
+	};
+	struct addrinfo *res = NULL;
+	char port[8];
+	int ret;
+
+	snprintf(port, sizeof(port), "%u", ep->port);
+	ret = getaddrinfo(ep->host[0] != '\0' ? ep->host : NULL, port, &hints,
+			  &res);
+	if (ret != 0 || res == NULL) {
+		snprintf(msg, msglen, "cannot resolve '%s': %s", ep->host,
+			 gai_strerror(ret));
+		return -EINVAL;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void def_error(struct config_error *err, const struct route_config *cfg,
+		      const char *key, const char *msg)
+{
+	snprintf(err->where, sizeof(err->where), "%s", cfg->where);
+	snprintf(err->key, sizeof(err->key), "%s", key);
+	snprintf(err->msg, sizeof(err->msg), "route %s: %s", cfg->name, msg);
+}
+
+int route_def_prepare(const struct route_config *cfg,
+		      const uint8_t cookie_master[32], struct route_def **out,
+		      struct config_error *err)
+{
+	struct route_def *def;
+	char msg[400];
+	const char *key = "listen";
+	int ret = -DTLSGW_ERR_CONFIG;
+
+	*out = NULL;
+	def = calloc(1, sizeof(*def));
+	if (def == NULL)
+		return -ENOMEM;
+	def->cfg = cfg;
+	memcpy(def->cookie_master, cookie_master, 32);
+	def->lops = transport_lookup(cfg->listen.scheme);
+	if (def->lops == NULL) {
+		def_error(err, cfg, "listen", "scheme not supported");
+		goto fail;
+	}
+	if (resolve(&cfg->listen, true, &def->listen_addr, &def->listen_len,
+		    msg, sizeof(msg)) != 0) {
+		def_error(err, cfg, "listen", msg);
+		goto fail;
+	}
+	if (cfg->forward.scheme != SCHEME_ECHO) {
+		key = "forward";
+		def->fops = transport_lookup(cfg->forward.scheme);
+		if (def->fops == NULL) {
+			def_error(err, cfg, key, "scheme not supported");
+			goto fail;
+		}
+		if (resolve(&cfg->forward, false, &def->fwd_addr,
+			    &def->fwd_len, msg, sizeof(msg)) != 0) {
+			def_error(err, cfg, key, msg);
+			goto fail;
+		}
+	}
+	if (scheme_is_dtls(cfg->listen.scheme)) {
+		struct dtls_ctx_params p = {
+			.role = DTLS_ROLE_SERVER,
+			.tls = &cfg->tls,
+			.route = cfg->name,
+		};
+
+		if (dtls_ctx_create(&p, &def->lctx, msg, sizeof(msg)) != 0) {
+			def_error(err, cfg, "cert", msg);
+			goto fail;
+		}
+	}
+	if (scheme_is_dtls(cfg->forward.scheme)) {
+		struct dtls_ctx_params p = {
+			.role = DTLS_ROLE_CLIENT,
+			.tls = &cfg->tls,
+			.route = cfg->name,
+			.server_name = is_ip_literal(cfg->forward.host) ?
+					       NULL : cfg->forward.host,
+		};
+
+		if (dtls_ctx_create(&p, &def->fctx, msg, sizeof(msg)) != 0) {
+			def_error(err, cfg, "cert", msg);
+			goto fail;
+		}
+	}
+	def->adapter.ops = cfg->profile != NULL ? cfg->profile->adapter : NULL;
+	if (def->adapter.ops != NULL && def->adapter.ops->init != NULL &&
+	    def->adapter.ops->init(&def->adapter, cfg) != 0) {
+		def->adapter.ops = NULL;
+		def_error(err, cfg, "proto", "the profile's adapter refused "
+					     "this route");
+		goto fail;
+	}
+	*out = def;
+	return 0;
+fail:
+	route_def_free(def);
+	return ret;
+}
+
+void route_def_free(struct route_def *def)
+{
+	if (def == NULL)
+		return;
+	if (def->adapter.ops != NULL && def->adapter.ops->finish != NULL)
+		def->adapter.ops->finish(&def->adapter);
+	dtls_ctx_destroy(def->lctx);
+	dtls_ctx_destroy(def->fctx);
+	memset(def->cookie_master, 0, sizeof(def->cookie_master));
+	free(def);
+}
+
+const struct route_def *route_get_def(const struct route *r)
+{
+	return r->def;
+}
+
+/* Sessions --------------------------------------------------------------- */
+
+static void drop(struct route *r, enum route_drop why, struct dgram *d)
+{
+	r->stats.drops[why]++;
+	dgram_free(d);
+}
+
+static bool warn_ok(struct route *r)
+{
+	return log_ratelimit_ok(&r->rl, worker_now_ms(r->w), WARN_BURST,
+				WARN_INTERVAL_MS);
+}
+
+static void route_reap(struct route *r)
+{
+	struct session *s;
+
+	while ((s = r->graveyard) != NULL) {
+		r->graveyard = (struct session *)s->node.next;
+		free(s->adapter_state);
+		free(s);
+	}
+}
+
+static void session_kill(struct session *s)
+{
+	struct route *r = s->route;
+	const struct adapter *a = &r->def->adapter;
+
+	if (s->closing)
+		return;
+	s->closing = true;
+	if (a->ops != NULL && a->ops->closed != NULL)
+		a->ops->closed((struct adapter *)a, s, s->adapter_state);
+	session_table_remove(&r->table, s);
+	worker_timer_free(s->ltimer);
+	worker_timer_free(s->ftimer);
+	worker_timer_free(s->idle);
+	worker_timer_free(s->retry);
+	s->ltimer = s->ftimer = s->idle = s->retry = NULL;
+	if (s->fwd != NULL) {
+		r->stats.forward_errors += s->fwd->stats.rx_errors +
+					   s->fwd->stats.tx_errors;
+		r->stats.tx_dropped += s->fwd->stats.tx_dropped;
+		transport_close(s->fwd);
+		s->fwd = NULL;
+	}
+	dtls_session_destroy(s->ldtls);
+	dtls_session_destroy(s->fdtls);
+	s->ldtls = s->fdtls = NULL;
+	if (s->reasm != NULL) {
+		dtls_hello_reasm_free(s->reasm);
+		free(s->reasm);
+		s->reasm = NULL;
+	}
+	r->stats.tx_dropped += s->pending.len;
+	dgram_queue_clear(&s->pending);
+	/* the hash node is free now: it links the graveyard */
+	s->node.next = (struct hnode *)r->graveyard;
+	r->graveyard = s;
+}
+
+/* Send close_notify where a DTLS side is up, log, and kill. */
+static void session_close(struct session *s, const char *why)
+{
+	char a[ADDR_STRLEN];
+
+	if (s->closing)
+		return;
+	if (s->ldtls != NULL && dtls_session_established(s->ldtls))
+		dtls_session_shutdown(s->ldtls);
+	if (s->fdtls != NULL && dtls_session_established(s->fdtls)) {
+		dtls_session_shutdown(s->fdtls);
+		if (s->fwd != NULL)
+			transport_flush(s->fwd);
+	}
+	log_info("route %s: %s: session closed (%s) after %llu s, "
+		 "%llu datagrams up, %llu down",
+		 route_name(s->route), peer_str(s, a), why,
+		 (unsigned long long)((worker_now_ms(s->route->w) -
+				       s->created_ms) / 1000),
+		 (unsigned long long)s->up_dgrams,
+		 (unsigned long long)s->down_dgrams);
+	session_kill(s);
+}
+
+static void touch(struct session *s)
+{
+	s->last_active_ms = worker_now_ms(s->route->w);
+}
+
+static int io_send_listen(void *arg, const uint8_t *buf, size_t len)
+{
+	struct session *s = arg;
+	struct route *r = s->route;
+	struct dgram *d = dgram_alloc(worker_pool(r->w));
+
+	if (d == NULL || len > DGRAM_CAP) {
+		r->stats.drops[ROUTE_DROP_NOBUFS]++;
+		dgram_free(d);
+		return -ENOBUFS;
+	}
+	/* wolfSSL reuses its buffer when we return: the batch needs a copy */
+	memcpy(d->data, buf, len);
+	d->len = len;
+	memcpy(&d->peer, &s->peer, s->peerlen);
+	d->peerlen = s->peerlen;
+	memcpy(&d->local, &s->local, s->locallen);
+	d->locallen = s->locallen;
+	d->ifindex = s->ifindex;
+	transport_queue(r->listener, d);
+	return 0;
+}
+
+static int io_send_fwd(void *arg, const uint8_t *buf, size_t len)
+{
+	struct session *s = arg;
+	struct route *r = s->route;
+	struct dgram *d;
+
+	if (s->fwd == NULL)
+		return -ENOTCONN;
+	d = dgram_alloc(worker_pool(r->w));
+	if (d == NULL || len > DGRAM_CAP) {
+		r->stats.drops[ROUTE_DROP_NOBUFS]++;
+		dgram_free(d);
+		return -ENOBUFS;
+	}
+	/* wolfSSL reuses its buffer when we return: the batch needs a copy */
+	memcpy(d->data, buf, len);
+	d->len = len;
+	transport_queue(s->fwd, d);
+	return 0;
+}
+
+static void arm_dtls_timer(struct session *s, struct dtls_session *ds,
+			   struct worker_timer *t)
+{
+	int64_t ms = dtls_session_timeout_ms(ds);
+
+	if (ms >= 0)
+		worker_timer_start(t, (uint64_t)ms);
+	else
+		worker_timer_stop(t);
+}
+
+static void session_down(struct session *s, struct dgram *d);
+static void session_up(struct session *s, struct dgram *d);
+static int session_fwd_open(struct session *s);
+static void fwd_retry_later(struct session *s);
+
+/* Write plaintext into a DTLS side; d is consumed. */
+static void dtls_send(struct session *s, struct dtls_session *ds,
+		      struct dgram *d)
+{
+	struct route *r = s->route;
+	int ret = dtls_session_write(ds, d->data, d->len);
+
+	if (ret == -DTLSGW_ERR_TOO_BIG) {
+		SESS_DEBUG(s, "%zu bytes exceed the %zu a record carries",
+			   d->len, dtls_session_max_plaintext(ds));
+		drop(r, ROUTE_DROP_TOO_BIG, d);
+		return;
+	}
+	if (ret < 0)
+		SESS_DEBUG(s, "write failed: %s", dtls_session_error(ds));
+	dgram_free(d);
+}
+
+/* Plaintext on its way to the listening side's peer. */
+static void session_down(struct session *s, struct dgram *d)
+{
+	struct route *r = s->route;
+	const struct adapter *a = &r->def->adapter;
+
+	if (a->ops != NULL) {
+		enum adapter_verdict v = ADAPTER_PASS;
+
+		if (r->listen_dtls && a->ops->to_dtls != NULL)
+			v = a->ops->to_dtls((struct adapter *)a, s,
+					    s->adapter_state, d);
+		else if (!r->listen_dtls && a->ops->from_dtls != NULL)
+			v = a->ops->from_dtls((struct adapter *)a, s,
+					      s->adapter_state, d);
+		if (v == ADAPTER_CONSUMED)
+			return;
+		if (v == ADAPTER_DROP) {
+			drop(r, ROUTE_DROP_ADAPTER, d);
+			return;
+		}
+	}
+	s->down_dgrams++;
+	r->stats.down_dgrams++;
+	r->stats.down_bytes += d->len;
+	if (s->ldtls != NULL) {
+		dtls_send(s, s->ldtls, d);
+		return;
+	}
+	memcpy(&d->peer, &s->peer, s->peerlen);
+	d->peerlen = s->peerlen;
+	memcpy(&d->local, &s->local, s->locallen);
+	d->locallen = s->locallen;
+	d->ifindex = s->ifindex;
+	transport_queue(r->listener, d);
+}
+
+/* Plaintext from the listening side's peer, on its way forward. */
+static void session_up(struct session *s, struct dgram *d)
+{
+	struct route *r = s->route;
+	const struct adapter *a = &r->def->adapter;
+
+	touch(s);
+	if (a->ops != NULL) {
+		enum adapter_verdict v = ADAPTER_PASS;
+
+		if (r->listen_dtls && a->ops->from_dtls != NULL)
+			v = a->ops->from_dtls((struct adapter *)a, s,
+					      s->adapter_state, d);
+		else if (!r->listen_dtls && a->ops->to_dtls != NULL)
+			v = a->ops->to_dtls((struct adapter *)a, s,
+					    s->adapter_state, d);
+		if (v == ADAPTER_CONSUMED)
+			return;
+		if (v == ADAPTER_DROP) {
+			drop(r, ROUTE_DROP_ADAPTER, d);
+			return;
+		}
+	}
+	s->up_dgrams++;
+	r->stats.up_dgrams++;
+	r->stats.up_bytes += d->len;
+	if (r->fwd_echo) {
+		session_down(s, d);
+		return;
+	}
+	if (r->fwd_dtls) {
+		if (s->fdtls == NULL || !dtls_session_established(s->fdtls)) {
+			if (s->pending.len >= PENDING_MAX) {
+				drop(r, ROUTE_DROP_QUEUE_FULL, d);
+				return;
+			}
+			dgram_queue_push(&s->pending, d);
+			return;
+		}
+		dtls_send(s, s->fdtls, d);
+		return;
+	}
+	if (s->fwd == NULL) {
+		drop(r, ROUTE_DROP_FORWARD_DOWN, d);
+		return;
+	}
+	transport_queue(s->fwd, d);
+}
+
+/*
+ * Read every record of the datagram just handed to ds and pass the
+ * plaintext on with deliver.  Stops when the session dies.
+ */
+static void drain_plaintext(struct session *s, struct dtls_session *ds,
+			    void (*deliver)(struct session *, struct dgram *))
+{
+	struct route *r = s->route;
+
+	while (!s->closing) {
+		struct dgram *out = dgram_alloc(worker_pool(r->w));
+		size_t n;
+		int ret;
+
+		if (out == NULL) {
+			r->stats.drops[ROUTE_DROP_NOBUFS]++;
+			return;
+		}
+		ret = dtls_session_read(ds, out->data, DGRAM_CAP, &n);
+		if (ret == -EAGAIN) {
+			dgram_free(out);
+			return;
+		}
+		if (ret < 0) {
+			dgram_free(out);
+			if (ret == -DTLSGW_ERR_CLOSED) {
+				session_close(s, ds == s->ldtls ?
+						 "close_notify from the peer" :
+						 "close_notify from the "
+						 "forward side");
+			} else {
+				char a[ADDR_STRLEN];
+
+				if (warn_ok(r))
+					log_warnx("route %s: %s: %s",
+						  route_name(r),
+						  peer_str(s, a),
+						  dtls_session_error(ds));
+				session_close(s, "DTLS error");
+			}
+			return;
+		}
+		out->len = n;
+		deliver(s, out);
+	}
+}
+
+static void log_handshake(struct session *s, struct dtls_session *ds,
+			  const char *side)
+{
+	char a[ADDR_STRLEN], desc[128];
+
+	log_info("route %s: %s: %s handshake done (%s%s)",
+		 route_name(s->route), peer_str(s, a), side,
+		 dtls_session_describe(ds, desc, sizeof(desc)),
+		 dtls_session_resumed(ds) ? ", resumed" : "");
+}
+
+static void handshake_failed(struct session *s, struct dtls_session *ds,
+			     const char *side)
+{
+	struct route *r = s->route;
+	char a[ADDR_STRLEN], fa[ADDR_STRLEN];
+
+	r->stats.handshakes_failed++;
+	if (warn_ok(r)) {
+		if (ds == s->fdtls)
+			log_warnx("route %s: %s: %s handshake with %s failed: "
+				  "%s",
+				  route_name(r), peer_str(s, a), side,
+				  addr_str((const struct sockaddr *)&r->def
+						   ->fwd_addr,
+					   fa),
+				  dtls_session_error(ds));
+		else
+			log_warnx("route %s: %s: %s handshake failed: %s",
+				  route_name(r), peer_str(s, a), side,
+				  dtls_session_error(ds));
+	}
+}
+
+static void listen_established(struct session *s)
+{
+	struct route *r = s->route;
+
+	r->stats.handshakes_ok++;
+	if (dtls_session_resumed(s->ldtls))
+		r->stats.handshakes_resumed++;
+	session_table_handshake_end(&r->table, s);
+	worker_timer_stop(s->ltimer);
+	log_handshake(s, s->ldtls, "DTLS");
+	if (!r->fwd_echo && s->fwd == NULL && session_fwd_open(s) != 0 &&
+	    !r->fwd_dtls)
+		session_close(s, "cannot open the forward flow");
+}
+
+/* Hand ciphertext to the listening side's engine and pass on the plaintext. */
+static void listen_feed(struct session *s, const uint8_t *buf, size_t len)
+{
+	bool was = dtls_session_established(s->ldtls);
+	int ret = dtls_session_input(s->ldtls, buf, len);
+
+	touch(s);
+	if (!was) {
+		if (ret == -EAGAIN) {
+			arm_dtls_timer(s, s->ldtls, s->ltimer);
+			return;
+		}
+		if (ret < 0) {
+			handshake_failed(s, s->ldtls, "DTLS");
+			session_kill(s);
+			return;
+		}
+		listen_established(s);
+	}
+	drain_plaintext(s, s->ldtls, session_up);
+}
+
+static void listen_input(struct session *s, struct dgram *d)
+{
+	struct route *r = s->route;
+	const uint8_t *rec;
+	size_t len;
+	int ret;
+
+	if (s->reasm == NULL) {
+		listen_feed(s, d->data, d->len);
+		/* d held the ciphertext the engine was reading from */
+		dgram_free(d);
+		return;
+	}
+	ret = dtls_hello_reasm_add(s->reasm, d->data, d->len);
+	dgram_free(d);
+	if (ret < 0) {
+		r->stats.drops[ROUTE_DROP_MALFORMED_HELLO]++;
+		session_kill(s);
+		return;
+	}
+	if (ret == 0)
+		return;
+	SESS_DEBUG(s, "ClientHello reassembled from its fragments");
+	worker_timer_stop(s->ltimer);
+	rec = dtls_hello_reasm_record(s->reasm, &len);
+	listen_feed(s, rec, len);
+	if (s->reasm != NULL) {
+		dtls_hello_reasm_free(s->reasm);
+		free(s->reasm);
+		s->reasm = NULL;
+	}
+}
+
+static void fwd_established(struct session *s)
+{
+	struct route *r = s->route;
+	struct dgram *d;
+
+	r->stats.handshakes_ok++;
+	if (dtls_session_resumed(s->fdtls))
+		r->stats.handshakes_resumed++;
+	else {
+		dtls_session_saved_free(r->resume);
+		r->resume = dtls_session_save(s->fdtls);
+	}
+	s->retries = 0;
+	session_table_handshake_end(&r->table, s);
+	worker_timer_stop(s->ftimer);
+	log_handshake(s, s->fdtls, "forward DTLS");
+	while (!s->closing && (d = dgram_queue_pop(&s->pending)) != NULL)
+		dtls_send(s, s->fdtls, d);
+}
+
+/* The forward handshake failed: drop the flow, try again later. */
+static void fwd_retry_later(struct session *s)
+{
+	struct route *r = s->route;
+	uint64_t ms = RETRY_FIRST_MS;
+	char a[ADDR_STRLEN];
+
+	session_table_handshake_end(&r->table, s);
+	worker_timer_stop(s->ftimer);
+	dtls_session_destroy(s->fdtls);
+	s->fdtls = NULL;
+	if (s->fwd != NULL) {
+		r->stats.forward_errors += s->fwd->stats.rx_errors;
+		transport_close(s->fwd);
+		s->fwd = NULL;
+	}
+	for (unsigned int i = 0; i < s->retries && ms < RETRY_MAX_MS; i++)
+		ms *= 2;
+	if (ms > RETRY_MAX_MS)
+		ms = RETRY_MAX_MS;
+	s->retries++;
+	if (warn_ok(r))
+		log_warnx("route %s: %s: retrying the forward handshake in "
+			  "%llu s",
+			  route_name(r), peer_str(s, a),
+			  (unsigned long long)(ms / 1000));
+	worker_timer_start(s->retry, ms);
+}
+
+static void fwd_rx(struct transport *t, struct dgram *d, void *arg)
+{
+	struct session *s = arg;
+	struct route *r = s->route;
+
+	(void)t;
+	if (s->fdtls == NULL) {
+		session_down(s, d);
+		route_reap(r);
+		return;
+	}
+	if (dtls_record_scan(d->data, d->len, NULL, NULL) != DTLS_SCAN_OK) {
+		drop(r, ROUTE_DROP_NOT_DTLS, d);
+		return;
+	}
+	if (!dtls_session_established(s->fdtls)) {
+		int ret = dtls_session_input(s->fdtls, d->data, d->len);
+
+		if (ret == -EAGAIN) {
+			arm_dtls_timer(s, s->fdtls, s->ftimer);
+			dgram_free(d);
+			return;
+		}
+		if (ret < 0) {
+			handshake_failed(s, s->fdtls, "forward DTLS");
+			dgram_free(d);
+			fwd_retry_later(s);
+			return;
+		}
+		fwd_established(s);
+	} else {
+		dtls_session_input(s->fdtls, d->data, d->len);
+	}
+	drain_plaintext(s, s->fdtls, session_down);
+	dgram_free(d);
+	route_reap(r);
+}
+
+/*
+ * An error on the forwarding flow: an ICMP port unreachable during the
+ * forward handshake means nobody listens there; give up this attempt now
+ * rather than retransmit into the void, and retry with backoff.
+ */
+static void fwd_error(struct transport *t, int err, void *arg)
+{
+	struct session *s = arg;
+	struct route *r = s->route;
+	char a[ADDR_STRLEN], fa[ADDR_STRLEN];
+
+	(void)t;
+	if (s->fdtls == NULL || dtls_session_established(s->fdtls) ||
+	    err != -ECONNREFUSED)
+		return;
+	r->stats.handshakes_failed++;
+	if (warn_ok(r))
+		log_warnx("route %s: %s: forward DTLS handshake with %s failed: "
+			  "connection refused (ICMP port unreachable)",
+			  route_name(r), peer_str(s, a),
+			  addr_str((const struct sockaddr *)&r->def->fwd_addr,
+				   fa));
+	fwd_retry_later(s);
+}
+
+static int session_fwd_open(struct session *s)
+{
+	struct route *r = s->route;
+	const struct route_def *def = r->def;
+	struct transport_params p = {
+		.role = TRANSPORT_CONNECT,
+		.addr = (const struct sockaddr *)&def->fwd_addr,
+		.addrlen = def->fwd_len,
+		.ep = &def->cfg->forward,
+		.pool = worker_pool(r->w),
+	};
+	char a[ADDR_STRLEN], fa[ADDR_STRLEN];
+	int ret;
+
+	ret = transport_open(def->fops, r->w, &p, fwd_rx, s, &s->fwd);
+	if (ret == 0)
+		s->fwd->on_error = fwd_error;
+	if (ret != 0) {
+		if (warn_ok(r))
+			log_warnx("route %s: %s: cannot open a flow to %s: %s",
+				  route_name(r), peer_str(s, a),
+				  addr_str(p.addr, fa), dtlsgw_strerror(ret));
+		if (r->fwd_dtls)
+			worker_timer_start(s->retry, RETRY_MAX_MS);
+		return ret;
+	}
+	if (!r->fwd_dtls)
+		return 0;
+	{
+		struct dtls_io io = { .send = io_send_fwd, .arg = s };
+
+		s->fdtls = dtls_session_create(def->fctx, p.addr, p.addrlen,
+					       NULL, &io, r->resume);
+	}
+	if (s->fdtls == NULL) {
+		transport_close(s->fwd);
+		s->fwd = NULL;
+		worker_timer_start(s->retry, RETRY_MAX_MS);
+		return -ENOMEM;
+	}
+	session_table_handshake_begin(&r->table, s);
+	ret = dtls_session_handshake(s->fdtls);
+	if (ret == -EAGAIN) {
+		arm_dtls_timer(s, s->fdtls, s->ftimer);
+		return 0;
+	}
+	if (ret < 0) {
+		handshake_failed(s, s->fdtls, "forward DTLS");
+		fwd_retry_later(s);
+		return ret;
+	}
+	fwd_established(s);
+	return 0;
+}
+
+static void ltimer_cb(void *arg)
+{
+	struct session *s = arg;
+	struct route *r = s->route;
+
+	if (s->reasm != NULL) {
+		SESS_DEBUG(s, "the ClientHello's fragments did not all come");
+		r->stats.drops[ROUTE_DROP_FRAGMENTED_HELLO]++;
+		session_kill(s);
+	} else if (dtls_session_on_timeout(s->ldtls) != 0) {
+		handshake_failed(s, s->ldtls, "DTLS");
+		session_kill(s);
+	} else {
+		arm_dtls_timer(s, s->ldtls, s->ltimer);
+	}
+	route_reap(r);
+}
+
+static void ftimer_cb(void *arg)
+{
+	struct session *s = arg;
+	struct route *r = s->route;
+
+	if (s->fdtls == NULL)
+		return;
+	if (dtls_session_on_timeout(s->fdtls) != 0) {
+		handshake_failed(s, s->fdtls, "forward DTLS");
+		fwd_retry_later(s);
+	} else {
+		arm_dtls_timer(s, s->fdtls, s->ftimer);
+	}
+	route_reap(r);
+}
+
+static void retry_cb(void *arg)
+{
+	struct session *s = arg;
+	struct route *r = s->route;
+
+	if (s->fwd == NULL)
+		session_fwd_open(s);
+	route_reap(r);
+}
+
+static void idle_cb(void *arg)
+{
+	struct session *s = arg;
+	struct route *r = s->route;
+	uint64_t idle_ms = (uint64_t)r->def->cfg->idle_timeout * 1000;
+	uint64_t now = worker_now_ms(r->w);
+
+	if (now - s->last_active_ms >= idle_ms)
+		session_close(s, "idle timeout");
+	else
+		worker_timer_start(s->idle,
+				   idle_ms - (now - s->last_active_ms));
+	route_reap(r);
+}
+
+static struct session *session_new(struct route *r, const struct dgram *d)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	const struct adapter_ops *aops = r->def->adapter.ops;
+
+	if (s == NULL)
+		return NULL;
+	s->route = r;
+	memcpy(&s->peer, &d->peer, d->peerlen);
+	s->peerlen = d->peerlen;
+	memcpy(&s->local, &d->local, d->locallen);
+	s->locallen = d->locallen;
+	s->ifindex = d->ifindex;
+	s->created_ms = s->last_active_ms = worker_now_ms(r->w);
+	s->ltimer = worker_timer_new(r->w, ltimer_cb, s);
+	s->ftimer = worker_timer_new(r->w, ftimer_cb, s);
+	s->idle = worker_timer_new(r->w, idle_cb, s);
+	s->retry = worker_timer_new(r->w, retry_cb, s);
+	if (aops != NULL && aops->state_size > 0)
+		s->adapter_state = calloc(1, aops->state_size);
+	if (s->ltimer == NULL || s->ftimer == NULL || s->idle == NULL ||
+	    s->retry == NULL ||
+	    (aops != NULL && aops->state_size > 0 && s->adapter_state == NULL)) {
+		worker_timer_free(s->ltimer);
+		worker_timer_free(s->ftimer);
+		worker_timer_free(s->idle);
+		worker_timer_free(s->retry);
+		free(s->adapter_state);
+		free(s);
+		return NULL;
+	}
+	session_table_insert(&r->table, s);
+	r->stats.sessions_total++;
+	worker_timer_start(s->idle, (uint64_t)r->def->cfg->idle_timeout * 1000);
+	return s;
+}
+
+static bool admit(struct route *r, struct dgram *d)
+{
+	char a[ADDR_STRLEN];
+
+	switch (session_table_admit(&r->table,
+				    (const struct sockaddr *)&d->peer)) {
+	case SESSION_ADMIT_OK:
+		return true;
+	case SESSION_ADMIT_FULL:
+		if (warn_ok(r))
+			log_warnx("route %s: %s: refused, max-sessions (%u) "
+				  "reached",
+				  route_name(r),
+				  addr_str((const struct sockaddr *)&d->peer,
+					   a),
+				  r->def->cfg->max_sessions);
+		drop(r, ROUTE_DROP_MAX_SESSIONS, d);
+		return false;
+	case SESSION_ADMIT_SOURCE_LIMIT:
+	default:
+		if (log_enabled(LOG_LEVEL_DEBUG) && warn_ok(r))
+			log_debug("%s: route %s: %s: too many handshakes in "
+				  "progress from this address",
+				  __func__, route_name(r),
+				  addr_str((const struct sockaddr *)&d->peer,
+					   a));
+		drop(r, ROUTE_DROP_SOURCE_LIMIT, d);
+		return false;
+	}
+}
+
+static enum route_drop scan_drop(enum dtls_scan_result sr)
+{
+	switch (sr) {
+	case DTLS_SCAN_EMPTY:
+		return ROUTE_DROP_EMPTY;
+	case DTLS_SCAN_TRUNCATED:
+		return ROUTE_DROP_TRUNCATED;
+	case DTLS_SCAN_TOO_LONG:
+		return ROUTE_DROP_TOO_LONG;
+	case DTLS_SCAN_NOT_DTLS:
+	default:
+		return ROUTE_DROP_NOT_DTLS;
+	}
+}
+
+static enum route_drop hello_drop(const char *why)
+{
+	if (why != NULL && strcmp(why, "fragmented_hello") == 0)
+		return ROUTE_DROP_FRAGMENTED_HELLO;
+	if (why != NULL && strcmp(why, "small_hello") == 0)
+		return ROUTE_DROP_SMALL_HELLO;
+	if (why != NULL && strcmp(why, "no_session") == 0)
+		return ROUTE_DROP_NO_SESSION;
+	return ROUTE_DROP_MALFORMED_HELLO;
+}
+
+/* Does d begin with a handshake record of epoch 0 holding a ClientHello? */
+static bool starts_with_hello(const struct dgram *d)
+{
+	return d->len > DTLS_RECORD_HEADER_LEN &&
+	       d->data[0] == DTLS_CT_HANDSHAKE && d->data[3] == 0 &&
+	       d->data[4] == 0 &&
+	       d->data[DTLS_RECORD_HEADER_LEN] == DTLS_HT_CLIENT_HELLO;
+}
+
+/* A datagram on a DTLS listening socket. */
+static void listener_rx_dtls(struct route *r, struct dgram *d)
+{
+	enum dtls_scan_result sr = dtls_record_scan(d->data, d->len, NULL, NULL);
+	uint8_t secret[DTLS_COOKIE_SECRET_LEN];
+	struct dtls_client_hello ch;
+	struct dgram *reply;
+	struct session *s;
+	const char *why;
+	size_t outlen;
+
+	if (sr != DTLS_SCAN_OK) {
+		drop(r, scan_drop(sr), d);
+		return;
+	}
+	s = session_table_find(&r->table, (const struct sockaddr *)&d->peer);
+	if (s != NULL && !(dtls_session_established(s->ldtls) &&
+			   starts_with_hello(d))) {
+		listen_input(s, d);
+		return;
+	}
+	/*
+	 * A stranger, or a ClientHello in epoch 0 on an established session:
+	 * a peer that restarted on the same address (RFC 6347 4.2.8).  The
+	 * old session goes only once the new ClientHello has proved the
+	 * address with a cookie.
+	 */
+	reply = dgram_alloc(worker_pool(r->w));
+	if (reply == NULL) {
+		drop(r, ROUTE_DROP_NOBUFS, d);
+		return;
+	}
+	switch (dtls_hello_check(&r->jar, worker_now_ms(r->w) / 1000,
+				 (const struct sockaddr *)&d->peer, d->peerlen,
+				 d->data, d->len, reply->data, DGRAM_CAP,
+				 &outlen, secret, &why)) {
+	case DTLS_HELLO_VERIFY:
+		reply->len = outlen;
+		memcpy(&reply->peer, &d->peer, d->peerlen);
+		reply->peerlen = d->peerlen;
+		memcpy(&reply->local, &d->local, d->locallen);
+		reply->locallen = d->locallen;
+		reply->ifindex = d->ifindex;
+		r->stats.hello_verify_sent++;
+		transport_queue(r->listener, reply);
+		dgram_free(d);
+		return;
+	case DTLS_HELLO_DROP:
+		dgram_free(reply);
+		drop(r, hello_drop(why), d);
+		return;
+	case DTLS_HELLO_ACCEPT:
+	default:
+		dgram_free(reply);
+		break;
+	}
+	if (s != NULL) {
+		session_close(s, "the peer began a new handshake");
+		route_reap(r);
+	}
+	if (!admit(r, d))
+		goto out;
+	s = session_new(r, d);
+	if (s == NULL) {
+		drop(r, ROUTE_DROP_NOBUFS, d);
+		goto out;
+	}
+	{
+		struct dtls_io io = { .send = io_send_listen, .arg = s };
+
+		s->ldtls = dtls_session_create(r->def->lctx,
+					       (const struct sockaddr *)&s->peer,
+					       s->peerlen, secret, &io, NULL);
+	}
+	if (s->ldtls == NULL || session_table_handshake_begin(&r->table, s)) {
+		session_kill(s);
+		drop(r, ROUTE_DROP_NOBUFS, d);
+		goto out;
+	}
+	SESS_DEBUG(s, "cookie verified, handshake starts");
+	if (dtls_parse_client_hello(d->data, d->len, &ch) == DTLS_HELLO_OK &&
+	    ch.fragment) {
+		/* keep the fragments until the ClientHello is whole */
+		s->reasm = calloc(1, sizeof(*s->reasm));
+		if (s->reasm == NULL ||
+		    dtls_hello_reasm_start(s->reasm, &ch, d->data, d->len) != 0) {
+			free(s->reasm);
+			s->reasm = NULL;
+			session_kill(s);
+			drop(r, ROUTE_DROP_MALFORMED_HELLO, d);
+			goto out;
+		}
+		worker_timer_start(s->ltimer, HELLO_REASM_MS);
+		dgram_free(d);
+		goto out;
+	}
+	listen_input(s, d);
+out:
+	memset(secret, 0, sizeof(secret));
+}
+
+/* A datagram on a cleartext listening socket. */
+static void listener_rx_clear(struct route *r, struct dgram *d)
+{
+	struct session *s;
+
+	s = session_table_find(&r->table, (const struct sockaddr *)&d->peer);
+	if (s == NULL) {
+		if (!admit(r, d))
+			return;
+		s = session_new(r, d);
+		if (s == NULL) {
+			drop(r, ROUTE_DROP_NOBUFS, d);
+			return;
+		}
+		SESS_DEBUG(s, "new session");
+		if (!r->fwd_echo && session_fwd_open(s) != 0 && !r->fwd_dtls) {
+			drop(r, ROUTE_DROP_FORWARD_DOWN, d);
+			session_kill(s);
+			return;
+		}
+		if (s->closing) {
+			dgram_free(d);
+			return;
+		}
+	}
+	session_up(s, d);
+}
+
+static void listener_rx(struct transport *t, struct dgram *d, void *arg)
+{
+	struct route *r = arg;
+
+	(void)t;
+	if (d->peerlen == 0) {
+		drop(r, ROUTE_DROP_EMPTY, d);
+		return;
+	}
+	if (r->listen_dtls)
+		listener_rx_dtls(r, d);
+	else
+		listener_rx_clear(r, d);
+	route_reap(r);
+}
+
+/* Routes ----------------------------------------------------------------- */
+
+int route_start(struct worker *w, struct route_def *def, bool reuseport,
+		struct route **out)
+{
+	const struct route_config *cfg = def->cfg;
+	struct transport_params p = {
+		.role = TRANSPORT_LISTEN,
+		.addr = (const struct sockaddr *)&def->listen_addr,
+		.addrlen = def->listen_len,
+		.ep = &cfg->listen,
+		.pool = worker_pool(w),
+		.reuseport = reuseport,
+	};
+	struct route *r;
+	char a[ADDR_STRLEN];
+	int ret;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return -ENOMEM;
+	r->def = def;
+	r->w = w;
+	r->listen_dtls = scheme_is_dtls(cfg->listen.scheme);
+	r->fwd_dtls = scheme_is_dtls(cfg->forward.scheme);
+	r->fwd_echo = cfg->forward.scheme == SCHEME_ECHO;
+	dtls_cookie_jar_init(&r->jar, def->cookie_master, DTLS_COOKIE_PERIOD_S);
+	ret = session_table_init(&r->table, cfg->max_sessions,
+				 cfg->max_handshakes_per_source);
+	if (ret != 0) {
+		free(r);
+		return ret;
+	}
+	ret = transport_open(def->lops, w, &p, listener_rx, r, &r->listener);
+	if (ret != 0) {
+		log_errx("route %s: cannot listen on %s: %s", cfg->name,
+			 addr_str(p.addr, a), dtlsgw_strerror(ret));
+		session_table_finish(&r->table);
+		free(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}
+
+void route_stop(struct route *r, bool graceful)
+{
+	struct session *s, *next;
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (s = session_table_first(&r->table, &i); s != NULL; s = next) {
+		next = session_table_next(&r->table, s, &i);
+		if (graceful)
+			session_close(s, "shutting down");
+		else
+			session_kill(s);
+	}
+	route_reap(r);
+	/* the close_notify records wait in the listener's queue */
+	transport_flush(r->listener);
+	transport_close(r->listener);
+	session_table_finish(&r->table);
+	dtls_session_saved_free(r->resume);
+	free(r);
+}
+
+void route_get_stats(const struct route *r, struct route_stats *out)
+{
+	struct session *s;
+	size_t i;
+
+	*out = r->stats;
+	out->sessions_active = session_table_count(&r->table);
+	out->tx_dropped += r->listener->stats.tx_dropped;
+	for (s = session_table_first(&r->table, &i); s != NULL;
+	     s = session_table_next(&r->table, s, &i)) {
+		if (s->fwd != NULL) {
+			out->forward_errors += s->fwd->stats.rx_errors +
+					       s->fwd->stats.tx_errors;
+			out->tx_dropped += s->fwd->stats.tx_dropped;
+		}
+	}
+}
+
+void route_log_stats(const struct route *r)
+{
+	struct route_stats st;
+	char drops[1024] = "";
+	size_t o = 0;
+
+	route_get_stats(r, &st);
+	for (int i = 0; i < ROUTE_DROP_MAX; i++) {
+		int n;
+
+		if (st.drops[i] == 0)
+			continue;
+		n = snprintf(drops + o, sizeof(drops) - o, " %s=%llu",
+			     route_drop_name((enum route_drop)i),
+			     (unsigned long long)st.drops[i]);
+		if (n < 0 || (size_t)n >= sizeof(drops) - o)
+			break;
+		o += (size_t)n;
+	}
+	log_info("stats route=%s sessions=%llu sessions_total=%llu "
+		 "handshakes_ok=%llu handshakes_failed=%llu "
+		 "handshakes_resumed=%llu hello_verify_sent=%llu "
+		 "up_dgrams=%llu up_bytes=%llu down_dgrams=%llu "
+		 "down_bytes=%llu forward_errors=%llu tx_dropped=%llu "
+		 "drops:%s",
+		 route_name(r), (unsigned long long)st.sessions_active,
+		 (unsigned long long)st.sessions_total,
+		 (unsigned long long)st.handshakes_ok,
+		 (unsigned long long)st.handshakes_failed,
+		 (unsigned long long)st.handshakes_resumed,
+		 (unsigned long long)st.hello_verify_sent,
+		 (unsigned long long)st.up_dgrams,
+		 (unsigned long long)st.up_bytes,
+		 (unsigned long long)st.down_dgrams,
+		 (unsigned long long)st.down_bytes,
+		 (unsigned long long)st.forward_errors,
+		 (unsigned long long)st.tx_dropped, o > 0 ? drops : " none");
+}

@@ -1,0 +1,144 @@
+# Shared by the integration scenarios: start what a test needs, stop it by
+# its PID at exit, wait for log lines, fail with the logs in view.
+#
+# The meson test harness sets DTLSGW (the binary), UDPTOOL and MKCERTS.
+set -u
+
+: "${DTLSGW:?set DTLSGW to the dtlsgw binary}"
+: "${UDPTOOL:?set UDPTOOL to the udptool binary}"
+: "${MKCERTS:?set MKCERTS to tests/common/mkcerts.sh}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/dtlsgw-it.XXXXXX")
+PIDS=""
+NAME=$(basename "$0" .sh)
+
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $PIDS; do
+		# bounded wait: a process that ignores SIGTERM gets SIGKILL
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	# under the sanitizers, a report in any log fails the test
+	_bad=$(grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+		"$T"/*.log 2>/dev/null)
+	if [ -n "$_bad" ]; then
+		echo "FAIL $NAME: sanitizer report in $_bad"
+		for _f in $_bad; do
+			grep -A30 -E 'Sanitizer|runtime error' "$_f" | head -60
+		done
+		rm -rf "$T"
+		exit 1
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+dump_logs() {
+	for f in "$T"/*.log; do
+		[ -f "$f" ] || continue
+		echo "---- $(basename "$f") ----"
+		tail -n 40 "$f"
+	done
+}
+
+fail() {
+	echo "FAIL $NAME: $*"
+	dump_logs
+	exit 1
+}
+
+ok() {
+	echo "ok $NAME: $*"
+}
+
+# A free UDP port on loopback, asked of the kernel.
+free_port() {
+	"$UDPTOOL" freeport
+}
+
+# wait_log FILE PATTERN [SECONDS]: wait until grep -E finds PATTERN.
+wait_log() {
+	_f=$1 _p=$2 _s=${3:-10}
+	_n=$((_s * 10))
+	while [ "$_n" -gt 0 ]; do
+		grep -Eq -- "$_p" "$_f" 2>/dev/null && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+# count_log FILE PATTERN: the number of matching lines.
+count_log() {
+	grep -Ec -- "$2" "$1" 2>/dev/null || true
+}
+
+# start NAME CMD...: run CMD in the background, its output in $T/NAME.log;
+# the PID lands in $LAST_PID and is stopped at exit.
+start() {
+	_name=$1
+	shift
+	"$@" >"$T/$_name.log" 2>&1 &
+	LAST_PID=$!
+	PIDS="$PIDS $LAST_PID"
+}
+
+# start_in NAME INPUT CMD...: like start, with stdin from the file INPUT
+# (an asynchronous command's stdin is /dev/null otherwise).
+start_in() {
+	_name=$1
+	_in=$2
+	shift 2
+	"$@" <"$_in" >"$T/$_name.log" 2>&1 &
+	LAST_PID=$!
+	PIDS="$PIDS $LAST_PID"
+}
+
+# gw NAME ARGS...: start dtlsgw and wait for its "ready" line.
+gw() {
+	_gname=$1
+	shift
+	start "$_gname" "$DTLSGW" --log-level debug "$@"
+	wait_log "$T/$_gname.log" 'ready' 10 ||
+		fail "dtlsgw $_gname did not become ready"
+	eval "PID_$(echo "$_gname" | tr -c 'A-Za-z0-9_\n' _)=$LAST_PID"
+}
+
+# echo_server PORT [ADDR]: a UDP echo service.
+echo_server() {
+	start "echo-$1" "$UDPTOOL" echo "${2:-127.0.0.1}" "$1"
+	wait_log "$T/echo-$1.log" 'echo ready' 5 || fail "echo server on $1"
+}
+
+certs() {
+	"$MKCERTS" "$T/certs" || fail "cannot make certificates"
+	C=$T/certs
+}
+
+# stats NAME: SIGUSR1 to gateway NAME, wait for its stats lines.
+stats() {
+	_pid=$(eval "echo \$PID_$(echo "$1" | tr -c 'A-Za-z0-9_\n' _)")
+	_before=$(count_log "$T/$1.log" 'stats route=')
+	kill -USR1 "$_pid"
+	_n=50
+	while [ "$_n" -gt 0 ]; do
+		[ "$(count_log "$T/$1.log" 'stats route=')" -gt "$_before" ] &&
+			return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	fail "no stats from $1"
+}
+
+# stat_value NAME ROUTE KEY: the last value of KEY in ROUTE's stats line.
+stat_value() {
+	grep "stats route=$2 " "$T/$1.log" | tail -n 1 |
+		grep -Eo " $3=[0-9]+" | cut -d= -f2
+}

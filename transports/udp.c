@@ -1,0 +1,365 @@
+/*
+ * UDP: IPv4 and IPv6, non-blocking, recvmmsg/sendmmsg in batches.
+ *
+ * A listening socket serves every peer of a route (no socket per client on
+ * that side); on a wildcard address it learns which local address each
+ * datagram was sent to (IP_PKTINFO, IPV6_RECVPKTINFO) and answers from that
+ * address.  A connecting socket is connected to its one remote peer.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dtlsgw/dgram.h"
+#include "dtlsgw/log.h"
+#include "dtlsgw/transport.h"
+
+/* Socket buffers of a listening socket: room for bursts from many peers. */
+#define LISTEN_BUFSZ	(4 * 1024 * 1024)
+
+#define CTRL_LEN	CMSG_SPACE(sizeof(struct in6_pktinfo))
+
+struct udp_transport {
+	struct transport	 base;
+	int			 fd;
+	int			 family;
+	bool			 connected;
+	bool			 pktinfo;	/* wildcard listener: track local addresses */
+	uint16_t		 port;		/* bound port, network order */
+	struct dgram_pool	*pool;
+	struct mmsghdr		 msgs[TRANSPORT_BATCH];
+	struct iovec		 iov[TRANSPORT_BATCH];
+	union {
+		char		 buf[CTRL_LEN];
+		size_t		 align;		/* cmsghdr's alignment */
+	} ctrl[TRANSPORT_BATCH];
+};
+
+static struct udp_transport *udp_of(struct transport *t)
+{
+	return (struct udp_transport *)(void *)((char *)t -
+						 offsetof(struct udp_transport,
+							  base));
+}
+
+static const struct udp_transport *udp_of_const(const struct transport *t)
+{
+	return (const struct udp_transport *)(const void *)(
+		(const char *)t - offsetof(struct udp_transport, base));
+}
+
+static bool is_wildcard(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		return in->sin_addr.s_addr == htonl(INADDR_ANY);
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		return IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+	}
+	return false;
+}
+
+static int setint(int fd, int level, int opt, int val)
+{
+	return setsockopt(fd, level, opt, &val, sizeof(val));
+}
+
+static int udp_open(struct transport **out, const struct transport_params *p)
+{
+	struct udp_transport *u;
+	int fd, ret;
+
+	*out = NULL;
+	if (p->ep != NULL && p->ep->nparams > 0)
+		return -EINVAL;
+	fd = socket(p->addr->sa_family,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -errno;
+	u = calloc(1, sizeof(*u));
+	if (u == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	u->fd = fd;
+	u->family = p->addr->sa_family;
+	u->pool = p->pool;
+	if (p->role == TRANSPORT_LISTEN) {
+		setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+		if (p->reuseport && setint(fd, SOL_SOCKET, SO_REUSEPORT, 1) == -1)
+			goto fail_errno;
+		if (u->family == AF_INET6 &&
+		    setint(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) == -1)
+			goto fail_errno;
+		/* best effort: the kernel caps these at rmem_max/wmem_max */
+		setint(fd, SOL_SOCKET, SO_RCVBUF, LISTEN_BUFSZ);
+		setint(fd, SOL_SOCKET, SO_SNDBUF, LISTEN_BUFSZ);
+		if (is_wildcard(p->addr)) {
+			u->pktinfo = true;
+			if (u->family == AF_INET)
+				ret = setint(fd, IPPROTO_IP, IP_PKTINFO, 1);
+			else
+				ret = setint(fd, IPPROTO_IPV6,
+					     IPV6_RECVPKTINFO, 1);
+			if (ret == -1)
+				goto fail_errno;
+		}
+		if (bind(fd, p->addr, p->addrlen) == -1)
+			goto fail_errno;
+		u->port = u->family == AF_INET ?
+				  ((const struct sockaddr_in *)(const void *)
+					   p->addr)->sin_port :
+				  ((const struct sockaddr_in6 *)(const void *)
+					   p->addr)->sin6_port;
+	} else {
+		if (connect(fd, p->addr, p->addrlen) == -1)
+			goto fail_errno;
+		u->connected = true;
+	}
+	u->base.ops = &transport_udp;
+	*out = &u->base;
+	return 0;
+fail_errno:
+	ret = -errno;
+	close(fd);
+	free(u);
+	return ret;
+}
+
+static void udp_close(struct transport *t)
+{
+	struct udp_transport *u = udp_of(t);
+
+	close(u->fd);
+	free(u);
+}
+
+static void read_pktinfo(struct msghdr *mh, struct dgram *d, int family,
+			 uint16_t port)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (family == AF_INET && c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *in = (void *)&d->local;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memset(in, 0, sizeof(*in));
+			in->sin_family = AF_INET;
+			in->sin_addr = pi.ipi_addr;
+			in->sin_port = port;
+			d->locallen = sizeof(*in);
+			d->ifindex = pi.ipi_ifindex;
+		} else if (family == AF_INET6 &&
+			   c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *in6 = (void *)&d->local;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memset(in6, 0, sizeof(*in6));
+			in6->sin6_family = AF_INET6;
+			in6->sin6_addr = pi.ipi6_addr;
+			in6->sin6_port = port;
+			d->locallen = sizeof(*in6);
+			d->ifindex = (int)pi.ipi6_ifindex;
+		}
+	}
+}
+
+/* Read and discard one datagram when there is no buffer to read it into. */
+static void discard_one(struct udp_transport *u)
+{
+	uint8_t scratch[64];
+
+	if (recv(u->fd, scratch, sizeof(scratch), MSG_DONTWAIT) != -1)
+		u->base.stats.rx_nobufs++;
+}
+
+static int udp_recv(struct transport *t, struct dgram **out, size_t max,
+		    size_t *n)
+{
+	struct udp_transport *u = udp_of(t);
+	size_t want = 0, k = 0;
+	int got;
+
+	*n = 0;
+	if (max > TRANSPORT_BATCH)
+		max = TRANSPORT_BATCH;
+	for (; want < max; want++) {
+		struct dgram *d = dgram_alloc(u->pool);
+		struct msghdr *mh = &u->msgs[want].msg_hdr;
+
+		if (d == NULL)
+			break;
+		out[want] = d;
+		u->iov[want].iov_base = d->data;
+		u->iov[want].iov_len = DGRAM_CAP;
+		memset(mh, 0, sizeof(*mh));
+		mh->msg_iov = &u->iov[want];
+		mh->msg_iovlen = 1;
+		if (!u->connected) {
+			mh->msg_name = &d->peer;
+			mh->msg_namelen = sizeof(d->peer);
+		}
+		if (u->pktinfo) {
+			mh->msg_control = u->ctrl[want].buf;
+			mh->msg_controllen = CTRL_LEN;
+		}
+	}
+	if (want == 0) {
+		discard_one(u);
+		return -ENOBUFS;
+	}
+	got = recvmmsg(u->fd, u->msgs, (unsigned int)want, MSG_DONTWAIT, NULL);
+	if (got == -1) {
+		int err = errno;
+
+		for (size_t i = 0; i < want; i++)
+			dgram_free(out[i]);
+		if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR)
+			return -EAGAIN;
+		/* ICMP errors surface here on connected sockets */
+		t->stats.rx_errors++;
+		return -err;
+	}
+	for (size_t i = 0; i < want; i++) {
+		struct dgram *d = out[i];
+		struct msghdr *mh = &u->msgs[i].msg_hdr;
+
+		if (i >= (size_t)got) {
+			dgram_free(d);
+			continue;
+		}
+		if (mh->msg_flags & MSG_TRUNC) {
+			t->stats.rx_truncated++;
+			dgram_free(d);
+			continue;
+		}
+		d->len = u->msgs[i].msg_len;
+		d->peerlen = u->connected ? 0 : mh->msg_namelen;
+		if (u->pktinfo)
+			read_pktinfo(mh, d, u->family, u->port);
+		out[k++] = d;
+	}
+	*n = k;
+	return 0;
+}
+
+static size_t set_pktinfo(const struct dgram *d, int family, char *ctrl)
+{
+	struct cmsghdr *c = (struct cmsghdr *)(void *)ctrl;
+
+	memset(ctrl, 0, CTRL_LEN);
+	if (family == AF_INET && d->local.ss_family == AF_INET) {
+		struct in_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = ((const struct sockaddr_in *)&d->local)->sin_addr;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		return CMSG_SPACE(sizeof(pi));
+	}
+	if (family == AF_INET6 && d->local.ss_family == AF_INET6) {
+		struct in6_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi6_addr = ((const struct sockaddr_in6 *)&d->local)->sin6_addr;
+		pi.ipi6_ifindex = (unsigned int)d->ifindex;
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		return CMSG_SPACE(sizeof(pi));
+	}
+	return 0;
+}
+
+static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
+		    size_t *nsent)
+{
+	struct udp_transport *u = udp_of(t);
+	size_t done = 0;
+
+	*nsent = 0;
+	if (n > TRANSPORT_BATCH)
+		n = TRANSPORT_BATCH;
+	for (size_t i = 0; i < n; i++) {
+		struct msghdr *mh = &u->msgs[i].msg_hdr;
+		const struct dgram *d = in[i];
+
+		memset(mh, 0, sizeof(*mh));
+		u->iov[i].iov_base = d->data;
+		u->iov[i].iov_len = d->len;
+		mh->msg_iov = &u->iov[i];
+		mh->msg_iovlen = 1;
+		if (!u->connected) {
+			mh->msg_name = (void *)&d->peer;
+			mh->msg_namelen = d->peerlen;
+			if (u->pktinfo && d->locallen > 0) {
+				mh->msg_control = u->ctrl[i].buf;
+				mh->msg_controllen =
+					set_pktinfo(d, u->family,
+						    u->ctrl[i].buf);
+				if (mh->msg_controllen == 0)
+					mh->msg_control = NULL;
+			}
+		}
+	}
+	while (done < n) {
+		int r = sendmmsg(u->fd, u->msgs + done,
+				 (unsigned int)(n - done), MSG_DONTWAIT);
+
+		if (r == -1) {
+			int err = errno;
+
+			*nsent = done;
+			if (err == EAGAIN || err == EWOULDBLOCK)
+				return -EAGAIN;
+			if (err == EINTR)
+				continue;
+			return -err;
+		}
+		done += (size_t)r;
+	}
+	*nsent = done;
+	return 0;
+}
+
+static int udp_fd(const struct transport *t)
+{
+	return udp_of_const(t)->fd;
+}
+
+static int udp_local_addr(const struct transport *t,
+			  struct sockaddr_storage *ss, socklen_t *len)
+{
+	*len = sizeof(*ss);
+	if (getsockname(udp_of_const(t)->fd, (struct sockaddr *)ss, len) == -1)
+		return -errno;
+	return 0;
+}
+
+const struct transport_ops transport_udp = {
+	.name = "udp",
+	.caps = TRANSPORT_CAP_BATCH,
+	.max_msg = 65507,
+	.open = udp_open,
+	.close = udp_close,
+	.recv = udp_recv,
+	.send = udp_send,
+	.fd = udp_fd,
+	.local_addr = udp_local_addr,
+};
