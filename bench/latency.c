@@ -1,0 +1,258 @@
+/*
+ * dtlsgw-latency: round-trip latency, one datagram in flight, as a
+ * histogram (not an average).
+ *
+ *   dtlsgw-latency echo ADDR PORT
+ *	a UDP echo service (runs until killed)
+ *   dtlsgw-latency udp ADDR PORT COUNT SIZE
+ *	plain UDP ping-pong against an echo
+ *   dtlsgw-latency dtls ADDR PORT COUNT SIZE
+ *	the same over DTLS 1.2, with the gateway's own engine as the client
+ *	(verify none), against a DTLS server such as a dtlsgw server side
+ *
+ * COUNT round trips are measured after COUNT/10 of warm-up; the program
+ * prints one line: mode, size, count, lost, and the percentiles in
+ * microseconds.  A round trip that takes more than a second counts as lost.
+ * Every run is bounded: COUNT * 1 s at the very worst.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dtlsgw/dtls.h"
+#include "dtlsgw/errors.h"
+#include "dtlsgw/log.h"
+
+#define MAXDG 2048
+
+static int resolve(const char *host, const char *port, int flags,
+		   struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+				  .ai_flags = flags | AI_NUMERICSERV };
+	struct addrinfo *res;
+
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return -1;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(const uint64_t *v, size_t n, double p)
+{
+	size_t i = (size_t)(p / 100.0 * (double)(n - 1) + 0.5);
+
+	return (double)v[i] / 1000.0;
+}
+
+static int do_echo(const char *host, const char *port)
+{
+	struct sockaddr_storage ss, peer;
+	socklen_t len, plen;
+	uint8_t buf[65536];
+	int fd;
+
+	if (resolve(host, port, AI_PASSIVE, &ss, &len) != 0)
+		return 2;
+	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&ss, len) == -1) {
+		perror("bind");
+		return 2;
+	}
+	printf("echo ready\n");
+	fflush(stdout);
+	for (;;) {
+		ssize_t n;
+
+		plen = sizeof(peer);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer,
+			     &plen);
+		if (n >= 0)
+			sendto(fd, buf, (size_t)n, 0,
+			       (struct sockaddr *)&peer, plen);
+	}
+}
+
+struct conn {
+	int			 fd;
+	struct dtls_session	*ds;	/* NULL: plain UDP */
+};
+
+static int conn_send(void *arg, const uint8_t *buf, size_t len)
+{
+	struct conn *c = arg;
+
+	return send(c->fd, buf, len, 0) == (ssize_t)len ? 0 : -errno;
+}
+
+/* Wait up to timeout_ms for one datagram; its plaintext into buf. */
+static ssize_t conn_recv(struct conn *c, uint8_t *buf, size_t cap,
+			 int timeout_ms)
+{
+	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000u;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		int64_t left = (int64_t)(deadline - now_ns()) / 1000000;
+		uint8_t raw[MAXDG];
+		ssize_t n;
+		size_t got;
+
+		if (left < 0 || poll(&pfd, 1, (int)left) != 1)
+			return -1;
+		n = recv(c->fd, raw, sizeof(raw), 0);
+		if (n < 0)
+			continue;
+		if (c->ds == NULL) {
+			memcpy(buf, raw, (size_t)n < cap ? (size_t)n : cap);
+			return n;
+		}
+		dtls_session_input(c->ds, raw, (size_t)n);
+		if (dtls_session_read(c->ds, buf, cap, &got) == 0)
+			return (ssize_t)got;
+	}
+}
+
+static int handshake(struct conn *c, struct dtls_ctx **ctx,
+		     const struct sockaddr *sa, socklen_t salen)
+{
+	static const struct tls_config tls = { .verify = VERIFY_NONE };
+	struct dtls_ctx_params p = { .role = DTLS_ROLE_CLIENT, .tls = &tls,
+				     .route = "bench" };
+	struct dtls_io io = { .send = conn_send, .arg = c };
+	char err[256];
+	uint64_t deadline = now_ns() + 10000000000ull;
+	int ret;
+
+	if (dtls_ctx_create(&p, ctx, err, sizeof(err)) != 0) {
+		fprintf(stderr, "dtls: %s\n", err);
+		return -1;
+	}
+	c->ds = dtls_session_create(*ctx, sa, salen, NULL, &io, NULL);
+	if (c->ds == NULL)
+		return -1;
+	ret = dtls_session_handshake(c->ds);
+	while (ret == -EAGAIN && now_ns() < deadline) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		uint8_t raw[MAXDG];
+		ssize_t n;
+
+		if (poll(&pfd, 1, 200) != 1) {
+			dtls_session_on_timeout(c->ds);
+			continue;
+		}
+		n = recv(c->fd, raw, sizeof(raw), 0);
+		if (n > 0)
+			ret = dtls_session_input(c->ds, raw, (size_t)n);
+	}
+	if (ret != 0)
+		fprintf(stderr, "handshake: %s\n", dtls_session_error(c->ds));
+	return ret;
+}
+
+static int do_ping(bool dtls, const char *host, const char *port,
+		   size_t count, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct conn c = { .fd = -1 };
+	struct dtls_ctx *ctx = NULL;
+	uint8_t msg[MAXDG], got[MAXDG];
+	uint64_t *rtt;
+	size_t warm = count / 10, n = 0, lost = 0;
+
+	if (size < 8 || size > 1300 || count == 0)
+		return 2;
+	if (resolve(host, port, 0, &ss, &len) != 0)
+		return 2;
+	c.fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (c.fd == -1 || connect(c.fd, (struct sockaddr *)&ss, len) == -1) {
+		perror("connect");
+		return 2;
+	}
+	if (dtls) {
+		log_set_level(LOG_LEVEL_ERROR);
+		if (dtls_global_init(NULL) != 0 ||
+		    handshake(&c, &ctx, (struct sockaddr *)&ss, len) != 0)
+			return 1;
+	}
+	rtt = calloc(count, sizeof(*rtt));
+	memset(msg, 0x5a, size);
+	for (size_t i = 0; i < warm + count; i++) {
+		uint64_t t0 = now_ns();
+		ssize_t r;
+
+		memcpy(msg, &i, sizeof(i));
+		if (dtls)
+			dtls_session_write(c.ds, msg, size);
+		else
+			send(c.fd, msg, size, 0);
+		do
+			r = conn_recv(&c, got, sizeof(got), 1000);
+		while (r >= 0 && memcmp(got, &i, sizeof(i)) != 0);
+		if (r < 0) {
+			lost += i >= warm;
+			continue;
+		}
+		if (i >= warm)
+			rtt[n++] = now_ns() - t0;
+	}
+	if (n == 0) {
+		fprintf(stderr, "nothing came back\n");
+		return 1;
+	}
+	qsort(rtt, n, sizeof(*rtt), cmp_u64);
+	printf("%s size=%zu count=%zu lost=%zu p50=%.1f p90=%.1f p99=%.1f "
+	       "p99.9=%.1f max=%.1f us\n",
+	       dtls ? "dtls" : "udp", size, n, lost, pct(rtt, n, 50),
+	       pct(rtt, n, 90), pct(rtt, n, 99), pct(rtt, n, 99.9),
+	       (double)rtt[n - 1] / 1000.0);
+	free(rtt);
+	if (dtls) {
+		dtls_session_shutdown(c.ds);
+		dtls_session_destroy(c.ds);
+		dtls_ctx_destroy(ctx);
+		dtls_global_cleanup();
+	}
+	close(c.fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "echo") == 0)
+		return do_echo(argv[2], argv[3]);
+	if (argc == 6 && (strcmp(argv[1], "udp") == 0 ||
+			  strcmp(argv[1], "dtls") == 0))
+		return do_ping(strcmp(argv[1], "dtls") == 0, argv[2], argv[3],
+			       strtoul(argv[4], NULL, 10),
+			       strtoul(argv[5], NULL, 10));
+	fprintf(stderr, "usage: dtlsgw-latency echo ADDR PORT\n"
+			"       dtlsgw-latency udp|dtls ADDR PORT COUNT SIZE\n");
+	return 2;
+}
