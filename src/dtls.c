@@ -33,6 +33,13 @@
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
 
+/*
+ * The datagram size to ask of a wolfSSL that lets us set it (built with
+ * WOLFSSL_DTLS_MTU): an Ethernet MTU less the IPv6 and UDP headers, which
+ * fits IPv4 too.  Debian's 5.5.4 has no setter and uses 1400.
+ */
+#define DTLS_MTU			1452
+
 /* How long a handshake keeps retransmitting: 1+2+4+8+16 s, then it fails. */
 #define HANDSHAKE_TIMEOUT_INIT_S	1
 #define HANDSHAKE_TIMEOUT_MAX_S		16
@@ -731,6 +738,9 @@ struct dtls_session *dtls_session_create(struct dtls_ctx *ctx,
 	wolfSSL_dtls_set_using_nonblock(s->ssl, 1);
 	wolfSSL_dtls_set_timeout_init(s->ssl, HANDSHAKE_TIMEOUT_INIT_S);
 	wolfSSL_dtls_set_timeout_max(s->ssl, HANDSHAKE_TIMEOUT_MAX_S);
+#ifdef WOLFSSL_DTLS_MTU
+	wolfSSL_dtls_set_mtu(s->ssl, DTLS_MTU);
+#endif
 	sslen = normalize_peer(peer, peerlen, &ss);
 	if (sslen == 0 ||
 	    wolfSSL_dtls_set_peer(s->ssl, &ss, sslen) != WOLFSSL_SUCCESS)
@@ -826,6 +836,16 @@ static void record_error(struct dtls_session *s, int ret)
 		snprintf(s->err, sizeof(s->err), "%s (%d)%s", lib, e, alert);
 }
 
+/*
+ * After WANT_READ: is there more of the datagram for wolfSSL to take?  It
+ * reads at most 1400 bytes at a time here, so a larger datagram takes
+ * several calls; no progress means it is done with this one.
+ */
+static bool more_input(const struct dtls_session *s, size_t before)
+{
+	return s->in_off < s->in_len && s->in_off != before;
+}
+
 static bool fatal_alert_received(struct dtls_session *s)
 {
 	WOLFSSL_ALERT_HISTORY h;
@@ -853,8 +873,7 @@ int dtls_session_handshake(struct dtls_session *s)
 		e = wolfSSL_get_error(s->ssl, ret);
 		if (e == WOLFSSL_ERROR_WANT_READ ||
 		    e == WOLFSSL_ERROR_WANT_WRITE) {
-			/* a datagram bigger than wolfSSL reads at once */
-			if (s->in_off < s->in_len && s->in_off != before)
+			if (more_input(s, before))
 				continue;
 			return -EAGAIN;
 		}
@@ -892,7 +911,7 @@ int dtls_session_read(struct dtls_session *s, uint8_t *buf, size_t cap,
 		e = wolfSSL_get_error(s->ssl, ret);
 		if (e == WOLFSSL_ERROR_WANT_READ ||
 		    e == WOLFSSL_ERROR_WANT_WRITE) {
-			if (s->in_off < s->in_len && s->in_off != before)
+			if (more_input(s, before))
 				continue;
 			s->in = NULL;
 			s->in_len = s->in_off = 0;

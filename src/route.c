@@ -346,6 +346,16 @@ static void touch(struct session *s)
 	s->last_active_ms = worker_now_ms(s->route->w);
 }
 
+/* Address d to the session's listening-side peer, from where it wrote to. */
+static void address_to_peer(struct dgram *d, const struct session *s)
+{
+	memcpy(&d->peer, &s->peer, s->peerlen);
+	d->peerlen = s->peerlen;
+	memcpy(&d->local, &s->local, s->locallen);
+	d->locallen = s->locallen;
+	d->ifindex = s->ifindex;
+}
+
 static int io_send_listen(void *arg, const uint8_t *buf, size_t len)
 {
 	struct session *s = arg;
@@ -360,11 +370,7 @@ static int io_send_listen(void *arg, const uint8_t *buf, size_t len)
 	/* wolfSSL reuses its buffer when we return: the batch needs a copy */
 	memcpy(d->data, buf, len);
 	d->len = len;
-	memcpy(&d->peer, &s->peer, s->peerlen);
-	d->peerlen = s->peerlen;
-	memcpy(&d->local, &s->local, s->locallen);
-	d->locallen = s->locallen;
-	d->ifindex = s->ifindex;
+	address_to_peer(d, s);
 	transport_queue(r->listener, d);
 	return 0;
 }
@@ -424,28 +430,35 @@ static void dtls_send(struct session *s, struct dtls_session *ds,
 	dgram_free(d);
 }
 
+/*
+ * Run the profile's adapter on d, which is heading into DTLS or coming out
+ * of it.  True when d goes on; false when the adapter took it or it was
+ * dropped (and counted).
+ */
+static bool adapt(struct session *s, struct dgram *d, bool into_dtls)
+{
+	struct route *r = s->route;
+	struct adapter *a = &r->def->adapter;
+	enum adapter_verdict v = ADAPTER_PASS;
+
+	if (a->ops == NULL)
+		return true;
+	if (into_dtls && a->ops->to_dtls != NULL)
+		v = a->ops->to_dtls(a, s, s->adapter_state, d);
+	else if (!into_dtls && a->ops->from_dtls != NULL)
+		v = a->ops->from_dtls(a, s, s->adapter_state, d);
+	if (v == ADAPTER_DROP)
+		drop(r, ROUTE_DROP_ADAPTER, d);
+	return v == ADAPTER_PASS;
+}
+
 /* Plaintext on its way to the listening side's peer. */
 static void session_down(struct session *s, struct dgram *d)
 {
 	struct route *r = s->route;
-	const struct adapter *a = &r->def->adapter;
 
-	if (a->ops != NULL) {
-		enum adapter_verdict v = ADAPTER_PASS;
-
-		if (r->listen_dtls && a->ops->to_dtls != NULL)
-			v = a->ops->to_dtls((struct adapter *)a, s,
-					    s->adapter_state, d);
-		else if (!r->listen_dtls && a->ops->from_dtls != NULL)
-			v = a->ops->from_dtls((struct adapter *)a, s,
-					      s->adapter_state, d);
-		if (v == ADAPTER_CONSUMED)
-			return;
-		if (v == ADAPTER_DROP) {
-			drop(r, ROUTE_DROP_ADAPTER, d);
-			return;
-		}
-	}
+	if (!adapt(s, d, r->listen_dtls))
+		return;
 	s->down_dgrams++;
 	r->stats.down_dgrams++;
 	r->stats.down_bytes += d->len;
@@ -453,11 +466,7 @@ static void session_down(struct session *s, struct dgram *d)
 		dtls_send(s, s->ldtls, d);
 		return;
 	}
-	memcpy(&d->peer, &s->peer, s->peerlen);
-	d->peerlen = s->peerlen;
-	memcpy(&d->local, &s->local, s->locallen);
-	d->locallen = s->locallen;
-	d->ifindex = s->ifindex;
+	address_to_peer(d, s);
 	transport_queue(r->listener, d);
 }
 
@@ -465,25 +474,10 @@ static void session_down(struct session *s, struct dgram *d)
 static void session_up(struct session *s, struct dgram *d)
 {
 	struct route *r = s->route;
-	const struct adapter *a = &r->def->adapter;
 
 	touch(s);
-	if (a->ops != NULL) {
-		enum adapter_verdict v = ADAPTER_PASS;
-
-		if (r->listen_dtls && a->ops->from_dtls != NULL)
-			v = a->ops->from_dtls((struct adapter *)a, s,
-					      s->adapter_state, d);
-		else if (!r->listen_dtls && a->ops->to_dtls != NULL)
-			v = a->ops->to_dtls((struct adapter *)a, s,
-					    s->adapter_state, d);
-		if (v == ADAPTER_CONSUMED)
-			return;
-		if (v == ADAPTER_DROP) {
-			drop(r, ROUTE_DROP_ADAPTER, d);
-			return;
-		}
-	}
+	if (!adapt(s, d, !r->listen_dtls))
+		return;
 	s->up_dgrams++;
 	r->stats.up_dgrams++;
 	r->stats.up_bytes += d->len;

@@ -17,7 +17,7 @@
 
 /* Blocks allocated at start, and the most a worker keeps alive. */
 #define POOL_PREALLOC	256
-#define POOL_MAX	16384
+#define POOL_MAX	4096
 
 #define MAX_SIGNALS	8
 

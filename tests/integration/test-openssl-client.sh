@@ -27,3 +27,16 @@ seen=$(echo | timeout 10 openssl s_client -dtls1_2 -connect "127.0.0.1:$P" \
 	sed 's/.*=//; s/://g')
 [ "$fp" = "$seen" ] || fail "logged fingerprint $fp, served $seen"
 ok "the logged fingerprint is the served certificate's"
+
+# $SSLKEYLOGFILE works as --keylog does, and the secrets go nowhere else
+P2=$(free_port)
+start envkeys env SSLKEYLOGFILE="$T/env-keys.log" "$DTLSGW" \
+	-l "dtls://127.0.0.1:$P2" -f "udp://127.0.0.1:$E"
+wait_log "$T/envkeys.log" 'ready' 10 || fail "gateway with SSLKEYLOGFILE"
+(echo "logged"; sleep 1) | timeout 10 openssl s_client -dtls1_2 \
+	-connect "127.0.0.1:$P2" -quiet -no_ign_eof >/dev/null 2>&1
+wait_log "$T/env-keys.log" '^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$' 5 ||
+	fail "no key-log line from \$SSLKEYLOGFILE"
+secret=$(cut -d' ' -f3 "$T/env-keys.log" | head -n 1)
+grep -q "$secret" "$T/envkeys.log" && fail "the master secret is in the log"
+ok "\$SSLKEYLOGFILE gets the key-log lines, the log does not"
