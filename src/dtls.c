@@ -755,6 +755,13 @@ struct dtls_session *dtls_session_create(struct dtls_ctx *ctx,
 		    wolfSSL_check_domain_name(s->ssl, ctx->server_name) !=
 			    WOLFSSL_SUCCESS)
 			goto fail;
+		/* name the server we want, for servers with several names */
+		if (ctx->server_name != NULL &&
+		    wolfSSL_UseSNI(s->ssl, WOLFSSL_SNI_HOST_NAME,
+				   ctx->server_name,
+				   (unsigned short)strlen(ctx->server_name)) !=
+			    WOLFSSL_SUCCESS)
+			goto fail;
 		if (resume != NULL)
 			wolfSSL_set_session(s->ssl, (WOLFSSL_SESSION *)resume);
 	}
