@@ -802,6 +802,10 @@ enum key_id {
 	K_FORWARD,
 	K_PROTO,
 	K_SECRET,
+	K_ACCT_PORT,
+	K_COA_PORT,
+	K_STATUS_SERVER,
+	K_WATCHDOG,
 	K_CERT_SEC_NAME,
 	K_SNMP_COMMUNITY,
 	K_CONFIG,
@@ -854,6 +858,10 @@ static const struct key_def {
 	[K_FORWARD] = { "forward", 'f', KF_ROUTE },
 	[K_PROTO] = { "proto", 'p', KF_ROUTE },
 	[K_SECRET] = { "secret", 0, KF_ROUTE | KF_SECRET },
+	[K_ACCT_PORT] = { "acct-port", 0, KF_ROUTE },
+	[K_COA_PORT] = { "coa-port", 0, KF_ROUTE },
+	[K_STATUS_SERVER] = { "status-server", 0, KF_ROUTE },
+	[K_WATCHDOG] = { "watchdog", 0, KF_ROUTE },
 	[K_CERT_SEC_NAME] = { "cert-sec-name", 0,
 			      KF_ROUTE | KF_REPEAT | KF_LATER },
 	[K_SNMP_COMMUNITY] = { "snmp-community", 0,
@@ -1164,6 +1172,27 @@ static int apply_key(struct config *cfg, struct route_config *r,
 		return parse_proto(value, &r->profile, msg, msglen);
 	case K_SECRET:
 		return set_string(&r->secret, value, true);
+	case K_ACCT_PORT:
+		r->radius_set |= RADIUS_SET_ACCT_PORT;
+		return parse_number(value, 0, 65535, &r->acct_port, msg,
+				    msglen);
+	case K_COA_PORT:
+		r->radius_set |= RADIUS_SET_COA_PORT;
+		return parse_number(value, 0, 65535, &r->coa_port, msg,
+				    msglen);
+	case K_WATCHDOG:
+		r->radius_set |= RADIUS_SET_WATCHDOG;
+		return parse_number(value, 0, 3600, &r->watchdog, msg,
+				    msglen);
+	case K_STATUS_SERVER:
+		r->radius_set |= RADIUS_SET_STATUS;
+		if (strcmp(value, "forward") == 0)
+			r->status_local = false;
+		else if (strcmp(value, "local") == 0)
+			r->status_local = true;
+		else
+			break;
+		return 0;
 	default:
 		fmt(msg, msglen, "not supported yet");
 		return -EINVAL;
@@ -1173,6 +1202,7 @@ static int apply_key(struct config *cfg, struct route_config *r,
 	    quote(value, q, sizeof(q)),
 	    id == K_VERIFY ? "none, optional or require" :
 	    id == K_ENGINE ? "wolfssl or openssl" :
+	    id == K_STATUS_SERVER ? "forward or local" :
 	    "error, warn, info or debug");
 	return -EINVAL;
 }
@@ -1894,6 +1924,21 @@ static int finish_route(struct config *cfg, struct route_config *r,
 	rc = default_port(&r->forward, r->profile, "forward", r, err);
 	if (rc < 0)
 		return rc;
+	if (r->radius_set != 0 && strcmp(r->profile->name, "radius") != 0)
+		return set_error(err, r->where,
+				 (r->radius_set & RADIUS_SET_ACCT_PORT) ?
+					 "acct-port" :
+				 (r->radius_set & RADIUS_SET_COA_PORT) ?
+					 "coa-port" :
+				 (r->radius_set & RADIUS_SET_STATUS) ?
+					 "status-server" : "watchdog",
+				 "route %s: only with proto radius", r->name);
+	if (!(r->radius_set & RADIUS_SET_ACCT_PORT))
+		r->acct_port = CONFIG_DEFAULT_ACCT_PORT;
+	if (!(r->radius_set & RADIUS_SET_COA_PORT))
+		r->coa_port = CONFIG_DEFAULT_COA_PORT;
+	if (!(r->radius_set & RADIUS_SET_WATCHDOG))
+		r->watchdog = CONFIG_DEFAULT_WATCHDOG;
 	if (merge_route(r, cfg) < 0)
 		return set_nomem(err, r->where);
 	return check_pairs(cfg, r, err);
@@ -2022,6 +2067,9 @@ bool config_route_equal(const struct route_config *a,
 	       endpoint_equal(&a->listen, &b->listen) &&
 	       endpoint_equal(&a->forward, &b->forward) &&
 	       tls_equal(&a->tls, &b->tls) && str_eq(a->secret, b->secret) &&
+	       a->acct_port == b->acct_port && a->coa_port == b->coa_port &&
+	       a->status_local == b->status_local &&
+	       a->watchdog == b->watchdog &&
 	       a->idle_timeout == b->idle_timeout &&
 	       a->max_sessions == b->max_sessions &&
 	       a->max_handshakes_per_source == b->max_handshakes_per_source;
@@ -2113,6 +2161,12 @@ void config_print(const struct config *cfg, FILE *f)
 		}
 		if (r->secret != NULL)
 			fprintf(f, "  secret: (set)\n");
+		if (strcmp(r->profile->name, "radius") == 0)
+			fprintf(f, "  radius: acct-port %u, coa-port %u, "
+				"status-server %s, watchdog %u s\n",
+				r->acct_port, r->coa_port,
+				r->status_local ? "local" : "forward",
+				r->watchdog);
 		fprintf(f, "  idle-timeout: %u s\n", r->idle_timeout);
 		fprintf(f, "  max-sessions: %u\n", r->max_sessions);
 		fprintf(f, "  max-handshakes-per-source: %u\n",
@@ -2172,6 +2226,13 @@ void config_usage(FILE *f)
 "PROFILE OPTIONS:\n"
 "  --secret S                  radius: the shared secret of the cleartext\n"
 "                              side\n"
+"  --acct-port N --coa-port N  radius: the cleartext side's accounting and\n"
+"                              CoA/Disconnect ports (1813, 3799; 0: none)\n"
+"  --status-server forward|local\n"
+"                              radius: answer Status-Server on the DTLS\n"
+"                              side (local) or pass it on (forward)\n"
+"  --watchdog SECONDS          radius client side: Status-Server on an\n"
+"                              idle DTLS session (30; 0: off)\n"
 "  --cert-sec-name \"PRIORITY FINGERPRINT "
 "--sn NAME|--cn|--dns|--ip|--rfc822|--any\"\n"
 "                              snmp: certificate -> security name, as\n"

@@ -64,6 +64,7 @@ void dgram_reset(struct dgram *d)
 	d->locallen = 0;
 	d->ifindex = 0;
 	d->stream = 0;
+	d->port_hint = 0;
 	d->ecn = 0;
 	d->flags = 0;
 	d->next = NULL;

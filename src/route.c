@@ -37,6 +37,8 @@
 #define RETRY_MAX_MS		60000
 /* How long the fragments of a ClientHello may take to arrive. */
 #define HELLO_REASM_MS		5000
+/* Listening sockets of one route: its URI's, and an adapter's extra ports. */
+#define ROUTE_MAX_LISTENERS	4
 /* Warnings a peer can trigger: a burst of 10, then one per second. */
 #define WARN_BURST		10
 #define WARN_INTERVAL_MS	1000
@@ -44,16 +46,21 @@
 struct route {
 	struct route_def	*def;
 	struct worker		*w;
-	struct transport	*listener;
+	struct transport	*listeners[ROUTE_MAX_LISTENERS];
+	size_t			 nlisteners;
 	struct session_table	 table;
+	struct session		*shared;	/* ADAPTER_F_SHARED_UPSTREAM: the one session */
 	struct dtls_cookie_jar	 jar;
 	struct route_stats	 stats;
+	uint64_t		 adapter_drops[ADAPTER_MAX_DROPS];
 	void			*resume;	/* client side: last session, to resume */
 	struct session		*graveyard;	/* killed, freed by route_reap */
 	struct log_ratelimit	 rl;
 	bool			 listen_dtls;
 	bool			 fwd_dtls;
 	bool			 fwd_echo;
+	bool			 fwd_ports;	/* unconnected flow, several ports */
+	bool			 shared_mode;
 };
 
 static const char *const drop_names[ROUTE_DROP_MAX] = {
@@ -97,6 +104,36 @@ static const char *route_name(const struct route *r)
 static const char *peer_str(const struct session *s, char *buf)
 {
 	return addr_str((const struct sockaddr *)&s->peer, buf);
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_port;
+	if (ss->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)ss)->sin6_port;
+	return 0;
+}
+
+/* The listening socket bound to the port of local (the first by default). */
+static struct transport *pick_listener(const struct route *r,
+				       const struct sockaddr_storage *local,
+				       socklen_t locallen)
+{
+	if (r->nlisteners > 1 && locallen > 0) {
+		uint16_t port = port_of(local);
+
+		for (size_t i = 0; i < r->nlisteners; i++) {
+			struct sockaddr_storage ss;
+			socklen_t len;
+
+			if (transport_local_addr(r->listeners[i], &ss, &len) ==
+				    0 &&
+			    port_of(&ss) == port)
+				return r->listeners[i];
+		}
+	}
+	return r->listeners[0];
 }
 
 static void sess_debug(const struct session *s, const char *fn,
@@ -287,6 +324,8 @@ static void session_kill(struct session *s)
 	if (s->closing)
 		return;
 	s->closing = true;
+	if (r->shared == s)
+		r->shared = NULL;
 	if (a->ops != NULL && a->ops->closed != NULL)
 		a->ops->closed((struct adapter *)a, s, s->adapter_state);
 	session_table_remove(&r->table, s);
@@ -341,6 +380,42 @@ static void session_close(struct session *s, const char *why)
 	session_kill(s);
 }
 
+void session_adapter_drop(struct session *s, unsigned int reason)
+{
+	if (reason < ADAPTER_MAX_DROPS)
+		s->route->adapter_drops[reason]++;
+}
+
+void session_end(struct session *s, const char *why)
+{
+	session_close(s, why);
+}
+
+struct worker *session_worker(const struct session *s)
+{
+	return s->route->w;
+}
+
+bool session_forward_ready(const struct session *s)
+{
+	const struct route *r = s->route;
+
+	if (r->fwd_echo)
+		return true;
+	if (r->fwd_dtls)
+		return s->fdtls != NULL && dtls_session_established(s->fdtls);
+	return s->fwd != NULL;
+}
+
+const char *session_name(const struct session *s, char *buf, size_t len)
+{
+	char a[ADDR_STRLEN];
+
+	snprintf(buf, len, "route %s: %s", route_name(s->route),
+		 peer_str(s, a));
+	return buf;
+}
+
 static void touch(struct session *s)
 {
 	s->last_active_ms = worker_now_ms(s->route->w);
@@ -371,7 +446,7 @@ static int io_send_listen(void *arg, const uint8_t *buf, size_t len)
 	memcpy(d->data, buf, len);
 	d->len = len;
 	address_to_peer(d, s);
-	transport_queue(r->listener, d);
+	transport_queue(pick_listener(r, &s->local, s->locallen), d);
 	return 0;
 }
 
@@ -452,13 +527,10 @@ static bool adapt(struct session *s, struct dgram *d, bool into_dtls)
 	return v == ADAPTER_PASS;
 }
 
-/* Plaintext on its way to the listening side's peer. */
-static void session_down(struct session *s, struct dgram *d)
+void session_send_down(struct session *s, struct dgram *d)
 {
 	struct route *r = s->route;
 
-	if (!adapt(s, d, r->listen_dtls))
-		return;
 	s->down_dgrams++;
 	r->stats.down_dgrams++;
 	r->stats.down_bytes += d->len;
@@ -466,23 +538,44 @@ static void session_down(struct session *s, struct dgram *d)
 		dtls_send(s, s->ldtls, d);
 		return;
 	}
-	address_to_peer(d, s);
-	transport_queue(r->listener, d);
+	if (d->peerlen == 0) {
+		memcpy(&d->peer, &s->peer, s->peerlen);
+		d->peerlen = s->peerlen;
+	}
+	if (d->locallen == 0) {
+		memcpy(&d->local, &s->local, s->locallen);
+		d->locallen = s->locallen;
+		d->ifindex = s->ifindex;
+	}
+	transport_queue(pick_listener(r, &d->local, d->locallen), d);
 }
 
-/* Plaintext from the listening side's peer, on its way forward. */
-static void session_up(struct session *s, struct dgram *d)
+/* Plaintext on its way to the listening side's peer. */
+static void session_down(struct session *s, struct dgram *d)
 {
 	struct route *r = s->route;
 
-	touch(s);
-	if (!adapt(s, d, !r->listen_dtls))
+	/* what addresses d carries is the forward side's: the adapter may
+	 * choose the peer and the socket to answer from */
+	d->peerlen = 0;
+	d->locallen = 0;
+	d->ifindex = 0;
+	if (!adapt(s, d, r->listen_dtls))
 		return;
+	session_send_down(s, d);
+}
+
+void session_send_up(struct session *s, struct dgram *d)
+{
+	struct route *r = s->route;
+
 	s->up_dgrams++;
 	r->stats.up_dgrams++;
 	r->stats.up_bytes += d->len;
 	if (r->fwd_echo) {
-		session_down(s, d);
+		d->peerlen = 0;
+		d->locallen = 0;
+		session_send_down(s, d);
 		return;
 	}
 	if (r->fwd_dtls) {
@@ -501,7 +594,34 @@ static void session_up(struct session *s, struct dgram *d)
 		drop(r, ROUTE_DROP_FORWARD_DOWN, d);
 		return;
 	}
+	d->peerlen = 0;
+	d->locallen = 0;
+	if (r->fwd_ports) {
+		/* the forward host, on the port the adapter chose */
+		memcpy(&d->peer, &r->def->fwd_addr, r->def->fwd_len);
+		d->peerlen = r->def->fwd_len;
+		if (d->port_hint != 0) {
+			if (d->peer.ss_family == AF_INET)
+				((struct sockaddr_in *)&d->peer)->sin_port =
+					htons(d->port_hint);
+			else
+				((struct sockaddr_in6 *)&d->peer)->sin6_port =
+					htons(d->port_hint);
+		}
+	}
 	transport_queue(s->fwd, d);
+}
+
+/* Plaintext from the listening side's peer, on its way forward. */
+static void session_up(struct session *s, struct dgram *d)
+{
+	struct route *r = s->route;
+
+	touch(s);
+	d->port_hint = 0;
+	if (!adapt(s, d, !r->listen_dtls))
+		return;
+	session_send_up(s, d);
 }
 
 /*
@@ -777,6 +897,7 @@ static int session_fwd_open(struct session *s)
 		.addrlen = def->fwd_len,
 		.ep = &def->cfg->forward,
 		.pool = worker_pool(r->w),
+		.unconnected = r->fwd_ports,
 	};
 	char a[ADDR_STRLEN], fa[ADDR_STRLEN];
 	int ret;
@@ -881,6 +1002,7 @@ static void idle_cb(void *arg)
 	route_reap(r);
 }
 
+/* A session for the peer and local address of d. */
 static struct session *session_new(struct route *r, const struct dgram *d)
 {
 	struct session *s = calloc(1, sizeof(*s));
@@ -889,11 +1011,17 @@ static struct session *session_new(struct route *r, const struct dgram *d)
 	if (s == NULL)
 		return NULL;
 	s->route = r;
-	memcpy(&s->peer, &d->peer, d->peerlen);
-	s->peerlen = d->peerlen;
-	memcpy(&s->local, &d->local, d->locallen);
-	s->locallen = d->locallen;
-	s->ifindex = d->ifindex;
+	if (r->shared_mode) {
+		/* the one session of the route, named by where it goes */
+		memcpy(&s->peer, &r->def->fwd_addr, r->def->fwd_len);
+		s->peerlen = r->def->fwd_len;
+	} else {
+		memcpy(&s->peer, &d->peer, d->peerlen);
+		s->peerlen = d->peerlen;
+		memcpy(&s->local, &d->local, d->locallen);
+		s->locallen = d->locallen;
+		s->ifindex = d->ifindex;
+	}
 	s->created_ms = s->last_active_ms = worker_now_ms(r->w);
 	s->ltimer = worker_timer_new(r->w, ltimer_cb, s);
 	s->ftimer = worker_timer_new(r->w, ftimer_cb, s);
@@ -914,7 +1042,11 @@ static struct session *session_new(struct route *r, const struct dgram *d)
 	}
 	session_table_insert(&r->table, s);
 	r->stats.sessions_total++;
+	if (r->shared_mode)
+		r->shared = s;
 	worker_timer_start(s->idle, (uint64_t)r->def->cfg->idle_timeout * 1000);
+	if (aops != NULL && aops->opened != NULL)
+		aops->opened(&r->def->adapter, s, s->adapter_state);
 	return s;
 }
 
@@ -985,7 +1117,8 @@ static bool starts_with_hello(const struct dgram *d)
 }
 
 /* A datagram on a DTLS listening socket. */
-static void listener_rx_dtls(struct route *r, struct dgram *d)
+static void listener_rx_dtls(struct route *r, struct transport *t,
+			     struct dgram *d)
 {
 	enum dtls_scan_result sr = dtls_record_scan(d->data, d->len, NULL, NULL);
 	uint8_t secret[DTLS_COOKIE_SECRET_LEN];
@@ -1028,7 +1161,7 @@ static void listener_rx_dtls(struct route *r, struct dgram *d)
 		reply->locallen = d->locallen;
 		reply->ifindex = d->ifindex;
 		r->stats.hello_verify_sent++;
-		transport_queue(r->listener, reply);
+		transport_queue(t, reply);
 		dgram_free(d);
 		return;
 	case DTLS_HELLO_DROP:
@@ -1090,9 +1223,13 @@ static void listener_rx_clear(struct route *r, struct dgram *d)
 {
 	struct session *s;
 
-	s = session_table_find(&r->table, (const struct sockaddr *)&d->peer);
+	if (r->shared_mode)
+		s = r->shared;
+	else
+		s = session_table_find(&r->table,
+				       (const struct sockaddr *)&d->peer);
 	if (s == NULL) {
-		if (!admit(r, d))
+		if (!r->shared_mode && !admit(r, d))
 			return;
 		s = session_new(r, d);
 		if (s == NULL) {
@@ -1117,13 +1254,12 @@ static void listener_rx(struct transport *t, struct dgram *d, void *arg)
 {
 	struct route *r = arg;
 
-	(void)t;
 	if (d->peerlen == 0) {
 		drop(r, ROUTE_DROP_EMPTY, d);
 		return;
 	}
 	if (r->listen_dtls)
-		listener_rx_dtls(r, d);
+		listener_rx_dtls(r, t, d);
 	else
 		listener_rx_clear(r, d);
 	route_reap(r);
@@ -1143,6 +1279,9 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 		.pool = worker_pool(w),
 		.reuseport = reuseport,
 	};
+	const struct adapter_ops *aops = def->adapter.ops;
+	uint16_t ports[ROUTE_MAX_LISTENERS];
+	size_t nports = 0;
 	struct route *r;
 	char a[ADDR_STRLEN];
 	int ret;
@@ -1156,6 +1295,16 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 	r->listen_dtls = scheme_is_dtls(cfg->listen.scheme);
 	r->fwd_dtls = scheme_is_dtls(cfg->forward.scheme);
 	r->fwd_echo = cfg->forward.scheme == SCHEME_ECHO;
+	r->fwd_ports = aops != NULL && (aops->flags & ADAPTER_F_FORWARD_PORTS) &&
+		       !r->fwd_dtls && !r->fwd_echo;
+	r->shared_mode = aops != NULL &&
+			 (aops->flags & ADAPTER_F_SHARED_UPSTREAM) &&
+			 !r->listen_dtls && r->fwd_dtls;
+	/* the URI's port, then the adapter's on a cleartext listening side */
+	ports[nports++] = cfg->listen.port;
+	if (!r->listen_dtls && aops != NULL && aops->listen_ports != NULL)
+		nports += aops->listen_ports(&def->adapter, cfg, ports + 1,
+					     ROUTE_MAX_LISTENERS - 1);
 	dtls_cookie_jar_init(&r->jar, def->cookie_master, DTLS_COOKIE_PERIOD_S);
 	ret = session_table_init(&r->table, cfg->max_sessions,
 				 cfg->max_handshakes_per_source);
@@ -1163,13 +1312,26 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 		free(r);
 		return ret;
 	}
-	ret = transport_open(def->lops, w, &p, listener_rx, r, &r->listener);
-	if (ret != 0) {
-		log_errx("route %s: cannot listen on %s: %s", cfg->name,
-			 addr_str(p.addr, a), dtlsgw_strerror(ret));
-		session_table_finish(&r->table);
-		free(r);
-		return ret;
+	for (size_t i = 0; i < nports; i++) {
+		struct sockaddr_storage ss;
+
+		memcpy(&ss, &def->listen_addr, def->listen_len);
+		if (ss.ss_family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_port = htons(ports[i]);
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_port =
+				htons(ports[i]);
+		p.addr = (const struct sockaddr *)&ss;
+		ret = transport_open(def->lops, w, &p, listener_rx, r,
+				     &r->listeners[r->nlisteners]);
+		if (ret != 0) {
+			log_errx("route %s: cannot listen on %s: %s",
+				 cfg->name, addr_str(p.addr, a),
+				 dtlsgw_strerror(ret));
+			route_stop(r, false);
+			return ret;
+		}
+		r->nlisteners++;
 	}
 	*out = r;
 	return 0;
@@ -1190,9 +1352,11 @@ void route_stop(struct route *r, bool graceful)
 			session_kill(s);
 	}
 	route_reap(r);
-	/* the close_notify records wait in the listener's queue */
-	transport_flush(r->listener);
-	transport_close(r->listener);
+	for (i = 0; i < r->nlisteners; i++) {
+		/* the close_notify records wait in the listener's queue */
+		transport_flush(r->listeners[i]);
+		transport_close(r->listeners[i]);
+	}
 	session_table_finish(&r->table);
 	dtls_session_saved_free(r->resume);
 	free(r);
@@ -1205,7 +1369,8 @@ void route_get_stats(const struct route *r, struct route_stats *out)
 
 	*out = r->stats;
 	out->sessions_active = session_table_count(&r->table);
-	out->tx_dropped += r->listener->stats.tx_dropped;
+	for (i = 0; i < r->nlisteners; i++)
+		out->tx_dropped += r->listeners[i]->stats.tx_dropped;
 	for (s = session_table_first(&r->table, &i); s != NULL;
 	     s = session_table_next(&r->table, s, &i)) {
 		if (s->fwd != NULL) {
@@ -1223,6 +1388,24 @@ void route_log_stats(const struct route *r)
 	size_t o = 0;
 
 	route_get_stats(r, &st);
+	if (r->def->adapter.ops != NULL) {
+		const struct adapter_ops *ops = r->def->adapter.ops;
+
+		for (unsigned int i = 0; i < ops->ndrops &&
+					 i < ADAPTER_MAX_DROPS; i++) {
+			int n;
+
+			if (r->adapter_drops[i] == 0)
+				continue;
+			n = snprintf(drops + o, sizeof(drops) - o,
+				     " %s_%s=%llu", ops->name,
+				     ops->drop_names[i],
+				     (unsigned long long)r->adapter_drops[i]);
+			if (n < 0 || (size_t)n >= sizeof(drops) - o)
+				break;
+			o += (size_t)n;
+		}
+	}
 	for (int i = 0; i < ROUTE_DROP_MAX; i++) {
 		int n;
 

@@ -28,6 +28,11 @@ struct udp_transport {
 	int			 fd;
 	int			 family;
 	bool			 connected;
+	bool			 filter;	/* unconnected flow: only from remote's host */
+	struct sockaddr_storage	 remote;		/* unconnected flow: default destination */
+	socklen_t		 remotelen;
+	struct sockaddr_storage	 bound;		/* listener: our address */
+	socklen_t		 boundlen;
 	bool			 pktinfo;	/* wildcard listener: track local addresses */
 	uint16_t		 port;		/* bound port, network order */
 	struct dgram_pool	*pool;
@@ -50,6 +55,20 @@ static const struct udp_transport *udp_of_const(const struct transport *t)
 {
 	return (const struct udp_transport *)(const void *)(
 		(const char *)t - offsetof(struct udp_transport, base));
+}
+
+/* Does sa come from the host of the unconnected flow's remote? */
+static bool from_remote_host(const struct udp_transport *u,
+			     const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family != u->remote.ss_family)
+		return false;
+	if (sa->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)sa)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)&u->remote)->sin_addr.s_addr;
+	return memcmp(&((const struct sockaddr_in6 *)sa)->sin6_addr,
+		      &((const struct sockaddr_in6 *)&u->remote)->sin6_addr,
+		      16) == 0;
 }
 
 static bool is_wildcard(const struct sockaddr *sa)
@@ -119,6 +138,13 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 					   p->addr)->sin_port :
 				  ((const struct sockaddr_in6 *)(const void *)
 					   p->addr)->sin6_port;
+		memcpy(&u->bound, p->addr, p->addrlen);
+		u->boundlen = p->addrlen;
+	} else if (p->unconnected) {
+		/* an ephemeral port of our own, replies from any port of remote */
+		memcpy(&u->remote, p->addr, p->addrlen);
+		u->remotelen = p->addrlen;
+		u->filter = true;
 	} else {
 		if (connect(fd, p->addr, p->addrlen) == -1)
 			goto fail_errno;
@@ -248,8 +274,18 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 		}
 		d->len = u->msgs[i].msg_len;
 		d->peerlen = u->connected ? 0 : mh->msg_namelen;
-		if (u->pktinfo)
+		if (u->filter && !from_remote_host(u, &d->peer)) {
+			t->stats.rx_foreign++;
+			dgram_free(d);
+			continue;
+		}
+		if (u->pktinfo) {
 			read_pktinfo(mh, d, u->family, u->port);
+		} else if (u->boundlen > 0) {
+			/* the address the peer wrote to: the one we are bound to */
+			memcpy(&d->local, &u->bound, u->boundlen);
+			d->locallen = u->boundlen;
+		}
 		out[k++] = d;
 	}
 	*n = k;
@@ -305,7 +341,10 @@ static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
 		u->iov[i].iov_len = d->len;
 		mh->msg_iov = &u->iov[i];
 		mh->msg_iovlen = 1;
-		if (!u->connected) {
+		if (u->filter && d->peerlen == 0) {
+			mh->msg_name = &u->remote;
+			mh->msg_namelen = u->remotelen;
+		} else if (!u->connected) {
 			mh->msg_name = (void *)&d->peer;
 			mh->msg_namelen = d->peerlen;
 			if (u->pktinfo && d->locallen > 0) {

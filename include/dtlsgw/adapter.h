@@ -7,6 +7,7 @@
 #define DTLSGW_ADAPTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct dgram;
 struct route_config;
@@ -23,8 +24,28 @@ enum adapter_verdict {
 	ADAPTER_DROP,		/* drop it; the caller frees and counts */
 };
 
+/*
+ * On a route from a cleartext listening side to a DTLS forwarding side,
+ * every cleartext peer shares one session (one DTLS session upstream); the
+ * adapter addresses each message going back (d->peer, and d->local for the
+ * listening socket to send from).
+ */
+#define ADAPTER_F_SHARED_UPSTREAM	(1u << 0)
+/*
+ * The forwarding flow reaches several ports of the forward host: the
+ * adapter sets d->port_hint on what it sends forward, and replies are taken
+ * from any port of that host.
+ */
+#define ADAPTER_F_FORWARD_PORTS		(1u << 1)
+
+/* Drop reasons an adapter may count (session_adapter_drop()). */
+#define ADAPTER_MAX_DROPS		24
+
 struct adapter_ops {
 	const char	*name;		/* "radius" */
+	unsigned int	 flags;		/* ADAPTER_F_* */
+	const char *const *drop_names;	/* its drop reasons, for the counters */
+	unsigned int	 ndrops;	/* at most ADAPTER_MAX_DROPS */
 	size_t		 state_size;	/* per-session state, allocated by the session table */
 	/* Per-route setup; 0 or a negative error (the route does not start). */
 	int	(*init)(struct adapter *a, const struct route_config *cfg);
@@ -37,6 +58,16 @@ struct adapter_ops {
 					void *state, struct dgram *d);
 	/* The session is going away. */
 	void	(*closed)(struct adapter *a, struct session *s, void *state);
+	/* A new session: start what it needs (timers). */
+	void	(*opened)(struct adapter *a, struct session *s, void *state);
+	/*
+	 * More ports to listen on, when the listening side is cleartext
+	 * (e.g. accounting next to authentication); returns how many of max
+	 * it wrote.  May be NULL.
+	 */
+	size_t	(*listen_ports)(const struct adapter *a,
+				const struct route_config *cfg,
+				uint16_t *ports, size_t max);
 };
 
 extern const struct adapter_ops adapter_raw;

@@ -99,10 +99,25 @@ struct route_config {
 	bool		 has_listen, has_forward;
 	struct tls_config tls;		/* after config_finish: merged with globals */
 	char		*secret;	/* radius: cleartext-side shared secret */
+	/* radius: the cleartext side's other ports (0: none) */
+	unsigned int	 acct_port;	/* default 1813 */
+	unsigned int	 coa_port;	/* default 3799 (CoA and Disconnect) */
+	bool		 status_local;	/* answer Status-Server on the DTLS side */
+	unsigned int	 watchdog;	/* Status-Server after this many idle seconds, 0: off */
+	uint8_t		 radius_set;	/* which of the four were given (RADIUS_SET_*) */
 	unsigned int	 idle_timeout;	/* seconds; 0 after finish never happens */
 	unsigned int	 max_sessions;
 	unsigned int	 max_handshakes_per_source;
 };
+
+#define RADIUS_SET_ACCT_PORT	(1u << 0)
+#define RADIUS_SET_COA_PORT	(1u << 1)
+#define RADIUS_SET_STATUS	(1u << 2)
+#define RADIUS_SET_WATCHDOG	(1u << 3)
+
+#define CONFIG_DEFAULT_ACCT_PORT	1813
+#define CONFIG_DEFAULT_COA_PORT		3799
+#define CONFIG_DEFAULT_WATCHDOG		30
 
 enum config_action {
 	CONFIG_ACTION_RUN = 0,

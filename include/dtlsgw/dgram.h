@@ -33,6 +33,7 @@ struct dgram {
 	socklen_t		 locallen;	/* 0: unknown / let the kernel choose */
 	int			 ifindex;	/* interface of local, 0: unknown */
 	uint16_t		 stream;	/* SCTP stream, else 0 */
+	uint16_t		 port_hint;	/* forward: destination port an adapter chose, 0: the route's */
 	uint8_t			 ecn;
 	uint8_t			 flags;
 	struct dgram		*next;		/* queue link, owned by whoever queues */

@@ -118,6 +118,37 @@ void session_table_handshake_end(struct session_table *t, struct session *s);
 unsigned int session_table_source_handshakes(const struct session_table *t,
 					     const struct sockaddr *sa);
 
+/*
+ * For adapters (implemented with the routes, src/route.c).
+ *
+ * session_send_down: d (owned) goes to the listening side's peer, through
+ * DTLS when that side is DTLS, without passing the adapter again; d->peer
+ * and d->local, when set, choose the peer and the listening socket (shared
+ * sessions), else the session's own peer.
+ * session_send_up: d (owned) goes out on the forwarding side, as if it had
+ * come from the listening side's peer and passed the adapter.
+ */
+void session_send_down(struct session *s, struct dgram *d);
+void session_send_up(struct session *s, struct dgram *d);
+
+/* Count a drop for the adapter's reason (an index into its drop_names). */
+void session_adapter_drop(struct session *s, unsigned int reason);
+
+/* The worker the session runs on (for its timers and buffers). */
+struct worker *session_worker(const struct session *s);
+
+/* Is the forwarding side ready to carry a message now (DTLS established)? */
+bool session_forward_ready(const struct session *s);
+
+/*
+ * Close the session (close_notify where DTLS is up) for the reason given;
+ * the memory goes once the current event is handled.
+ */
+void session_end(struct session *s, const char *why);
+
+/* "route NAME: PEER" for an adapter's log lines, into buf (>= 160 bytes). */
+const char *session_name(const struct session *s, char *buf, size_t len);
+
 /* Iterate: for (s = session_table_first(t, &i); s; s = next) ... */
 struct session *session_table_first(const struct session_table *t,
 				    size_t *iter);

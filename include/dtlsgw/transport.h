@@ -48,6 +48,7 @@ struct transport_stats {
 	uint64_t	rx_errors;	/* e.g. ICMP unreachable reported on recv */
 	uint64_t	tx_errors;
 	uint64_t	tx_dropped;	/* transmit queue overflow */
+	uint64_t	rx_foreign;	/* unconnected flow: from another host, dropped */
 };
 
 struct transport_params {
@@ -57,6 +58,11 @@ struct transport_params {
 	const struct endpoint	*ep;		/* the URI, for its parameters */
 	struct dgram_pool	*pool;		/* where recv takes its buffers */
 	bool			 reuseport;	/* several workers share the port */
+	/*
+	 * CONNECT without connect(): send to each dgram's peer (or to addr
+	 * when it has none), accept datagrams from addr's host on any port.
+	 */
+	bool			 unconnected;
 };
 
 struct transport_ops {

@@ -24,9 +24,13 @@ ok "idle timeout closes with close_notify"
 PM=$(free_port)
 gw maxed -l "dtls://127.0.0.1:$PM" -f "udp://127.0.0.1:$E" --max-sessions 2
 cpids=""
+# the first two hold their sessions for 8 s; the third tries within 5 s
 for i in 1 2 3; do
-	(echo "client $i"; sleep 3) | timeout 6 openssl s_client -dtls1_2 \
-		-connect "127.0.0.1:$PM" -quiet -no_ign_eof >"$T/c$i.out" 2>&1 &
+	hold=8
+	[ "$i" = 3 ] && hold=4
+	(echo "client $i"; sleep $hold) | timeout $((hold + 1)) openssl \
+		s_client -dtls1_2 -connect "127.0.0.1:$PM" -quiet -no_ign_eof \
+		>"$T/c$i.out" 2>&1 &
 	cpids="$cpids $!"
 	sleep 0.5
 done
