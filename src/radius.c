@@ -277,11 +277,12 @@ enum radius_error radius_validate(const uint8_t *p, size_t len, size_t *plen)
 
 size_t radius_find_attr(const uint8_t *p, size_t len, uint8_t type)
 {
-	for (size_t off = RADIUS_HEADER_LEN; off + 2 <= len; off += p[off + 1]) {
+	size_t off = RADIUS_HEADER_LEN;
+
+	while (off + 2 <= len && p[off + 1] >= 2) {
 		if (p[off] == type)
 			return off;
-		if (p[off + 1] < 2)
-			break;
+		off += p[off + 1];
 	}
 	return 0;
 }
@@ -308,11 +309,11 @@ void radius_response_authenticator(const uint8_t *p, size_t len,
 	crypto_md5_final(&m, out);
 }
 
-enum radius_error radius_message_authenticator(const uint8_t *p, size_t len,
-					       size_t ma_off,
-					       const uint8_t auth[RADIUS_AUTH_LEN],
-					       const void *secret, size_t slen,
-					       uint8_t out[RADIUS_AUTH_LEN])
+enum radius_error
+radius_message_authenticator(const uint8_t *p, size_t len, size_t ma_off,
+			     const uint8_t auth[RADIUS_AUTH_LEN],
+			     const void *secret, size_t slen,
+			     uint8_t out[RADIUS_AUTH_LEN])
 {
 	const size_t end = ma_off + RADIUS_MA_ATTR_LEN;
 	const struct crypto_buf v[] = {

@@ -78,32 +78,48 @@ enum radius_ms_attr_type {
 
 /* Which service a code belongs to: the cleartext port it goes to. */
 enum radius_class {
-	RADIUS_CLASS_NONE = 0,		/* Status-Client, Protocol-Error, unknown */
-	RADIUS_CLASS_AUTH,		/* 1, 12 and replies 2, 3, 11: port 1812 */
-	RADIUS_CLASS_ACCT,		/* 4, 5: port 1813 */
-	RADIUS_CLASS_COA,		/* 43, 44, 45: port 3799 */
-	RADIUS_CLASS_DISCONNECT,	/* 40, 41, 42: port 3799 */
+	/* Status-Client, Protocol-Error, unknown codes */
+	RADIUS_CLASS_NONE = 0,
+	/* 1, 12 and the replies 2, 3, 11: port 1812 */
+	RADIUS_CLASS_AUTH,
+	/* 4, 5: port 1813 */
+	RADIUS_CLASS_ACCT,
+	/* 43, 44, 45: port 3799 */
+	RADIUS_CLASS_COA,
+	/* 40, 41, 42: port 3799 */
+	RADIUS_CLASS_DISCONNECT,
 };
 
 /* Why a packet was refused; radius_error_name() gives drop-counter names. */
 enum radius_error {
 	RADIUS_OK = 0,
-	RADIUS_ERR_SHORT,		/* under 20 bytes, or under its Length */
-	RADIUS_ERR_BAD_LENGTH,		/* Length field under 20 */
-	RADIUS_ERR_TOO_LONG,		/* Length field over 4096 */
+	/* under 20 bytes, or under its Length */
+	RADIUS_ERR_SHORT,
+	/* Length field under 20 */
+	RADIUS_ERR_BAD_LENGTH,
+	/* Length field over 4096 */
+	RADIUS_ERR_TOO_LONG,
 	RADIUS_ERR_UNKNOWN_CODE,
-	RADIUS_ERR_BAD_ATTRIBUTE,	/* attributes do not tile the packet, a
-					 * malformed Vendor-Specific, or a
-					 * Message-Authenticator not 18 bytes
-					 * long or there twice */
-	RADIUS_ERR_BAD_AUTHENTICATOR,	/* Request/Response Authenticator wrong */
-	RADIUS_ERR_BAD_MESSAGE_AUTHENTICATOR,	/* its HMAC does not verify */
-	RADIUS_ERR_NO_MESSAGE_AUTHENTICATOR,	/* absent where required */
-	RADIUS_ERR_BAD_HIDDEN,		/* a hidden attribute of impossible size */
-	RADIUS_ERR_NO_SPACE,		/* no room to add a Message-Authenticator */
-	RADIUS_ERR_UNEXPECTED_REPLY,	/* not a reply to that request code */
-	RADIUS_ERR_NOT_REQUEST,		/* resign_request given a non-request */
-	RADIUS_ERR_CRYPTO,		/* wolfCrypt failed (not the peer's fault) */
+	/* attributes that do not tile the packet, a malformed
+	 * Vendor-Specific, a Message-Authenticator not 18 bytes long or
+	 * there twice */
+	RADIUS_ERR_BAD_ATTRIBUTE,
+	/* a Request or Response Authenticator that does not verify */
+	RADIUS_ERR_BAD_AUTHENTICATOR,
+	/* a Message-Authenticator that does not verify */
+	RADIUS_ERR_BAD_MESSAGE_AUTHENTICATOR,
+	/* no Message-Authenticator where one is required */
+	RADIUS_ERR_NO_MESSAGE_AUTHENTICATOR,
+	/* a hidden attribute of impossible size */
+	RADIUS_ERR_BAD_HIDDEN,
+	/* no room to add a Message-Authenticator */
+	RADIUS_ERR_NO_SPACE,
+	/* a reply that does not answer that request code */
+	RADIUS_ERR_UNEXPECTED_REPLY,
+	/* radius_resign_request() given something else than a request */
+	RADIUS_ERR_NOT_REQUEST,
+	/* wolfCrypt failed: not the peer's doing */
+	RADIUS_ERR_CRYPTO,
 };
 
 /* A static snake_case name for e ("ok", "bad_authenticator", ...). */
@@ -188,11 +204,11 @@ void radius_response_authenticator(const uint8_t *p, size_t len,
  * request's for a reply (see radius_ma_auth()).  RADIUS_OK, or
  * RADIUS_ERR_CRYPTO (out zeroed).
  */
-enum radius_error radius_message_authenticator(const uint8_t *p, size_t len,
-					       size_t ma_off,
-					       const uint8_t auth[RADIUS_AUTH_LEN],
-					       const void *secret, size_t slen,
-					       uint8_t out[RADIUS_AUTH_LEN]);
+enum radius_error
+radius_message_authenticator(const uint8_t *p, size_t len, size_t ma_off,
+			     const uint8_t auth[RADIUS_AUTH_LEN],
+			     const void *secret, size_t slen,
+			     uint8_t out[RADIUS_AUTH_LEN]);
 
 /*
  * The Authenticator that radius_message_authenticator() and the hiding of
@@ -240,7 +256,10 @@ void radius_unhide(uint8_t *buf, size_t len, const void *secret, size_t slen,
  *    CoA- and Disconnect-Request the Request Authenticator.
  * Access-Request and Status-Server keep their (random) Authenticator.
  * orig_auth gets the Authenticator as received, sent_auth as sent: the
- * reply's signatures use them (radius_resign_reply()).
+ * reply's signatures use them (radius_resign_reply()); neither may point
+ * into pkt.  An Access-Request without Message-Authenticator carries no
+ * signature at all: a side that must refuse those (BlastRADIUS) checks
+ * radius_find_attr(pkt, len, RADIUS_ATTR_MESSAGE_AUTHENTICATOR) first.
  * On error the packet may be half re-signed and must be dropped; *len,
  * orig_auth and sent_auth are then unspecified.
  */
@@ -259,8 +278,8 @@ enum radius_error radius_resign_request(uint8_t *pkt, size_t *len, size_t cap,
  *    (RADIUS_ERR_UNEXPECTED_REPLY);
  *  - verify with `from` and sent_auth the Response Authenticator, and the
  *    Message-Authenticator when present; require one when require_ma and
- *    the reply is Access-Accept, -Reject or -Challenge (BlastRADIUS), and
- *    beside EAP-Message (RFC 3579 section 3);
+ *    the reply is Access-Accept, -Reject or -Challenge, whatever the
+ *    request (BlastRADIUS), and beside EAP-Message (RFC 3579 section 3);
  *  - re-hide Tunnel-Password and MS-MPPE keys from `from` + sent_auth to
  *    `to` + orig_auth, keeping their salts;
  *  - set the Identifier to new_id (0..255; -1 keeps it);
@@ -268,7 +287,8 @@ enum radius_error radius_resign_request(uint8_t *pkt, size_t *len, size_t cap,
  *    with `to` and orig_auth.
  * With from == to and orig_auth == sent_auth this only verifies (the
  * packet comes out as it went in): how a reply to our own Status-Server
- * (radius_build_status_server()) is checked.
+ * (radius_build_status_server()) is checked.  sent_auth and orig_auth
+ * may not point into pkt.
  * On error the packet may be half re-signed and must be dropped.
  */
 enum radius_error radius_resign_reply(uint8_t *pkt, size_t *len,

@@ -190,7 +190,8 @@ struct req_vec {
 	const char	*name;
 	const char	*hex;
 	const char	*secret;
-	bool		 integrity;	/* every byte covered by a signature */
+	/* every byte is covered by a signature */
+	bool		 integrity;
 };
 
 static const struct req_vec requests[] = {
@@ -382,8 +383,9 @@ static void test_validate_attributes(void **state)
 	static const struct {
 		const char		*name;
 		uint8_t			 code;
-		const char		*attrs;	/* "%" stands for filler */
-		size_t			 fill;	/* filler octets */
+		/* "%" stands for fill octets of filler */
+		const char		*attrs;
+		size_t			 fill;
 		enum radius_error	 want;
 	} cases[] = {
 		{ "no attributes", 1, "", 0, RADIUS_OK },
@@ -944,8 +946,8 @@ static void test_tamper(void **state)
 					continue;
 				/*
 				 * An Access-Request whose Message-Authenticator
-				 * was turned into another attribute is unsigned:
-				 * only a policy requiring one catches it.
+				 * became another attribute is unsigned: only a
+				 * policy requiring one catches it.
 				 */
 				if (q[0] == RADIUS_ACCESS_REQUEST &&
 				    radius_find_attr(q, qlen, 80) == 0)
