@@ -466,6 +466,8 @@ enum radius_error radius_resign_request(uint8_t *pkt, size_t *len, size_t cap,
 	enum radius_error e;
 	uint8_t code;
 
+	memset(orig_auth, 0, RADIUS_AUTH_LEN);
+	memset(sent_auth, 0, RADIUS_AUTH_LEN);
 	e = radius_validate(pkt, *len, &plen);
 	if (e != RADIUS_OK)
 		return e;

@@ -260,8 +260,8 @@ void radius_unhide(uint8_t *buf, size_t len, const void *secret, size_t slen,
  * into pkt.  An Access-Request without Message-Authenticator carries no
  * signature at all: a side that must refuse those (BlastRADIUS) checks
  * radius_find_attr(pkt, len, RADIUS_ATTR_MESSAGE_AUTHENTICATOR) first.
- * On error the packet may be half re-signed and must be dropped; *len,
- * orig_auth and sent_auth are then unspecified.
+ * On error the packet may be half re-signed and must be dropped; *len is
+ * then unspecified, orig_auth and sent_auth zero or as above.
  */
 enum radius_error radius_resign_request(uint8_t *pkt, size_t *len, size_t cap,
 					const void *from, size_t from_len,
