@@ -104,6 +104,9 @@ static const char *quote(const char *v, char *buf, size_t len)
 #define QBUF	(QUOTE_MAX + 8)
 
 static void vfmt(char *buf, size_t len, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void vfmt(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	if (len == 0)
 		return;

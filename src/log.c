@@ -49,6 +49,9 @@ const char *log_level_name(enum log_level level)
 }
 
 static void vlog(enum log_level level, int errnum, const char *fmt,
+		 va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void vlog(enum log_level level, int errnum, const char *fmt,
 		 va_list ap)
 {
 	char line[2048];

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtlsgw/adapter.h"
 #include "dtlsgw/config.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/profile.h"
@@ -1258,7 +1259,7 @@ static void test_fingerprint(void **state)
 		":DD:EE:FF", fp), 0);
 	assert_memory_equal(fp, want, 32);
 	/* colons between some bytes only */
-	snprintf(mixed, sizeof(mixed), "sha256:0011:22:33%s", FP_HEX + 8);
+	snprintf(mixed, sizeof(mixed), "sha256:0011:22:33%s", &FP_HEX[8]);
 	assert_int_equal(fingerprint_parse(mixed, fp), 0);
 	assert_memory_equal(fp, want, 32);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -1295,7 +1296,11 @@ static void test_profiles(void **state)
 		assert_string_equal(p->name, t[i].name);
 		assert_int_equal(p->dtls_port, t[i].dtls);
 		assert_int_equal(p->clear_port, t[i].clear);
-		assert_null(p->adapter);
+		/* the profiles whose adapter has landed */
+		if (strcmp(p->name, "radius") == 0)
+			assert_ptr_equal(p->adapter, &adapter_radius);
+		else
+			assert_null(p->adapter);
 		assert_non_null(p->protected_ports);
 		assert_non_null(p->clear_ports);
 		assert_non_null(p->standard);
