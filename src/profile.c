@@ -1,12 +1,13 @@
 /*
  * The profiles of DESIGN.md, "The ports it bridges": the standard ports of
- * each protocol on its protected (DTLS) and cleartext sides.  No adapter is
- * wired in yet: every profile passes datagrams unchanged.
+ * each protocol on its protected (DTLS) and cleartext sides, and the
+ * adapter that gives it protocol awareness (none: datagrams pass unchanged).
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "dtlsgw/adapter.h"
 #include "dtlsgw/profile.h"
 
 static const struct profile profiles[] = {
@@ -18,6 +19,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 7360 (secret radius/dtls)",
 		.dtls_port = 2083,
 		.clear_port = 1812,
+		.adapter = &adapter_radius,
 	},
 	{
 		.name = "snmp",

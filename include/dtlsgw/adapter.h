@@ -71,5 +71,6 @@ struct adapter_ops {
 };
 
 extern const struct adapter_ops adapter_raw;
+extern const struct adapter_ops adapter_radius;
 
 #endif
