@@ -30,8 +30,12 @@
 #include "dtlsgw/transport.h"
 #include "dtlsgw/worker.h"
 
-/* Cleartext datagrams held while the forwarding handshake runs. */
+/*
+ * Cleartext datagrams held while the forwarding handshake runs: per peer,
+ * and for a session every peer shares (as many as RADIUS Identifiers).
+ */
 #define PENDING_MAX		64
+#define PENDING_MAX_SHARED	256
 /* Backoff of forwarding handshake retries: 1 s doubling to 60 s. */
 #define RETRY_FIRST_MS		1000
 #define RETRY_MAX_MS		60000
@@ -580,7 +584,9 @@ void session_send_up(struct session *s, struct dgram *d)
 	}
 	if (r->fwd_dtls) {
 		if (s->fdtls == NULL || !dtls_session_established(s->fdtls)) {
-			if (s->pending.len >= PENDING_MAX) {
+			if (s->pending.len >= (r->shared_mode ?
+						       PENDING_MAX_SHARED :
+						       PENDING_MAX)) {
 				drop(r, ROUTE_DROP_QUEUE_FULL, d);
 				return;
 			}
