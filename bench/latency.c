@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
 #include "dtlsgw/dtls.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
@@ -46,28 +47,6 @@ static int resolve(const char *host, const char *port, int flags,
 	*len = res->ai_addrlen;
 	freeaddrinfo(res);
 	return 0;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(const uint64_t *v, size_t n, double p)
-{
-	size_t i = (size_t)(p / 100.0 * (double)(n - 1) + 0.5);
-
-	return (double)v[i] / 1000.0;
 }
 
 static int do_echo(const char *host, const char *port)
@@ -226,7 +205,7 @@ static int do_ping(bool dtls, const char *host, const char *port,
 		fprintf(stderr, "nothing came back\n");
 		return 1;
 	}
-	qsort(rtt, n, sizeof(*rtt), cmp_u64);
+	sort_samples(rtt, n);
 	printf("%s size=%zu count=%zu lost=%zu p50=%.1f p90=%.1f p99=%.1f "
 	       "p99.9=%.1f max=%.1f us\n",
 	       dtls ? "dtls" : "udp", size, n, lost, pct(rtt, n, 50),

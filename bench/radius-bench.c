@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
 #include "dtlsgw/radius.h"
 
 #define LOSS_NS		2000000000ull
@@ -33,26 +34,6 @@ struct slot {
 	uint64_t	sent_ns;
 	uint8_t		auth[RADIUS_AUTH_LEN];
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(const uint64_t *v, size_t n, double p)
-{
-	return (double)v[(size_t)(p / 100.0 * (double)(n - 1) + 0.5)] / 1000.0;
-}
 
 /* Authenticators need not be unpredictable in a benchmark: xorshift. */
 static void fill_random(uint8_t *p, size_t len)
@@ -204,7 +185,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "no answer\n");
 		return 1;
 	}
-	qsort(rtt, answered, sizeof(*rtt), cmp_u64);
+	sort_samples(rtt, answered);
 	printf("window=%lu answered=%zu lost=%zu bad=%zu req/s=%.0f "
 	       "p50=%.1f p90=%.1f p99=%.1f p99.9=%.1f us\n",
 	       window, answered, lost, bad,

@@ -130,6 +130,7 @@ struct radius_session {
 	struct worker_timer	*timer;
 	uint64_t		 last_heard_ms;
 	unsigned int		 missed;
+	struct log_ratelimit	 rl;		/* warnings about refused replies */
 };
 
 static const uint8_t dtls_secret[] = RADIUS_DTLS_SECRET;
@@ -192,13 +193,17 @@ static bool check(struct session *s, struct dgram *d)
 	return true;
 }
 
-static void warn_refused(struct session *s, const char *what,
+/* A refused reply: a warning, at most 10 at once then one a second. */
+static void warn_refused(struct radius_session *rs, const char *what,
 			 enum radius_error e)
 {
 	char n[160];
 
-	log_warnx("%s: %s refused: %s", session_name(s, n, sizeof(n)), what,
-		  radius_error_name(e));
+	if (!log_ratelimit_ok(&rs->rl, worker_now_ms(session_worker(rs->s)),
+			      10, 1000))
+		return;
+	log_warnx("%s: %s refused: %s", session_name(rs->s, n, sizeof(n)),
+		  what, radius_error_name(e));
 }
 
 static int class_of(uint8_t code)
@@ -308,7 +313,7 @@ static enum adapter_verdict server_reply(struct radius_session *rs,
 				p->code == RADIUS_ACCESS_REQUEST ||
 					p->code == RADIUS_STATUS_SERVER);
 	if (e != RADIUS_OK) {
-		warn_refused(s, "a reply from the backend", e);
+		warn_refused(rs, "a reply from the backend", e);
 		return drop(s, drop_of(e));
 	}
 	/*
@@ -435,7 +440,7 @@ static enum adapter_verdict client_reply(struct radius_session *rs,
 				rr->secret, rr->secret_len, p->code,
 				p->sent_auth, p->orig_auth, p->orig_id, false);
 	if (e != RADIUS_OK) {
-		warn_refused(s, "a reply from the server", e);
+		warn_refused(rs, "a reply from the server", e);
 		return drop(s, drop_of(e));
 	}
 	memcpy(&d->peer, &p->peer, p->peerlen);
