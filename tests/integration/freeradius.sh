@@ -31,7 +31,8 @@
 #	load<i> / pass<i>  Access-Accept, Reply-Message "ok load<i>", for
 #			i < the count given to radius_users_for_load
 #	Anybody else, or a wrong password: Access-Reject with no attribute
-#	(besides Message-Authenticator), sent at once (reject_delay = 0).
+#	(besides Message-Authenticator), sent at once (reject_delay = 0;
+#	FR_REJECT_DELAY=N before start_freeradius: N seconds later).
 #	Accounting-Request: Accounting-Response, each request appended to
 #	the detail file $FR_DETAIL (one block per request: a date line,
 #	then "\tAttribute = value" lines, then a blank line); CoA and
@@ -192,7 +193,7 @@ log {
 security {
 	allow_core_dumps = no
 	max_attributes = 200
-	reject_delay = 0
+	reject_delay = ${FR_REJECT_DELAY:-0}
 	status_server = yes
 }
 
