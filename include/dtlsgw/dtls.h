@@ -1,8 +1,9 @@
 /*
- * The DTLS engine: the one API through which the tree uses a TLS library
- * (src/dtls.c is the only file that includes wolfSSL).  It sees datagrams
- * in and records out through callbacks, never sockets, so every transport
- * shares it.
+ * The DTLS engine: the one API through which the tree uses a TLS library.
+ * Behind it, one backend per library: wolfSSL (src/dtls_wolfssl.c, the
+ * default) and OpenSSL (src/dtls_openssl.c), chosen per context; only
+ * src/dtls*.c include a TLS library.  It sees datagrams in and records out
+ * through callbacks, never sockets, so every transport shares it.
  *
  * A dtls_ctx is built once per route side and is read-only afterwards, so
  * workers share it.  A dtls_session belongs to one worker.
@@ -27,8 +28,9 @@ enum dtls_role {
 };
 
 /*
- * Process-wide setup: library init, and the key-log file (NULL: none).
- * Call once from the main thread before anything else here.  0 or error.
+ * Process-wide setup: every backend's library, and the key-log file
+ * (NULL: none).  Call once from the main thread before anything else here.
+ * 0 or error.
  */
 int dtls_global_init(const char *keylog_path);
 void dtls_global_cleanup(void);
@@ -39,11 +41,21 @@ struct dtls_ctx_params {
 	const char		*route;		/* for log lines */
 	const char		*server_name;	/* client: the name to verify, or NULL */
 	bool			 reliable;	/* transport is reliable: no retransmission */
+	enum engine_kind	 engine;	/* the backend; 0 is wolfSSL */
+	size_t			 mtu;		/* largest datagram the transport
+						   carries; 0: the engine's default */
 };
 
+/* True when this build has the backend. */
+bool dtls_engine_available(enum engine_kind engine);
+
+/* "wolfssl" or "openssl". */
+const char *dtls_engine_name(enum engine_kind engine);
+
 /*
- * Build a context.  Returns 0 and *out, or a negative error with a message
- * in err (errlen bytes) naming the file or setting at fault.
+ * Build a context on the backend p->engine.  Returns 0 and *out, or a
+ * negative error with a message in err (errlen bytes) naming the file or
+ * setting at fault (or the backend, when this build lacks it).
  */
 int dtls_ctx_create(const struct dtls_ctx_params *p, struct dtls_ctx **out,
 		    char *err, size_t errlen);
@@ -85,7 +97,8 @@ void dtls_cookie_secret(struct dtls_cookie_jar *jar, uint64_t epoch,
 /*
  * The cookie for ch from peer under secret: HMAC-SHA256 over the peer's
  * address and the ClientHello fields, as wolfSSL computes it, so that the
- * session object wolfSSL creates later accepts the same ClientHello.
+ * session object wolfSSL creates later accepts the same ClientHello.  The
+ * same for every backend (the OpenSSL one does not check cookies again).
  */
 void dtls_cookie_compute(const uint8_t secret[DTLS_COOKIE_SECRET_LEN],
 			 const struct sockaddr *peer, socklen_t peerlen,
@@ -180,7 +193,11 @@ int dtls_session_on_timeout(struct dtls_session *s);
 bool dtls_session_established(const struct dtls_session *s);
 bool dtls_session_resumed(const struct dtls_session *s);
 
-/* Largest plaintext one record can carry on this session. */
+/*
+ * Largest plaintext one record can carry on this session: with wolfSSL
+ * 5.5.4 what fits its 1400-byte datagrams; with OpenSSL what fits the
+ * context's mtu, at most 16384 (known once established).
+ */
 size_t dtls_session_max_plaintext(const struct dtls_session *s);
 
 /* "DTLSv1.2 ECDHE-ECDSA-CHACHA20-POLY1305", for the handshake log line. */
@@ -196,7 +213,8 @@ bool dtls_session_verify_failed(const struct dtls_session *s);
 /*
  * Client role: keep the established session for resumption.  Returns an
  * opaque handle to pass as `resume` (free with dtls_session_saved_free),
- * or NULL.
+ * or NULL.  A handle only resumes on a context of the same backend; on
+ * another it is ignored and a full handshake runs.
  */
 void *dtls_session_save(struct dtls_session *s);
 void dtls_session_saved_free(void *saved);

@@ -1,0 +1,437 @@
+/*
+ * The DTLS engine's dispatcher: the public functions of dtlsgw/dtls.h
+ * forward to the backend of the context or session they are given, through
+ * its struct dtls_engine_ops (src/dtls_int.h), the way curl's lib/vtls/vtls.c
+ * forwards to struct Curl_ssl.  What every backend shares lives here: the
+ * registry of backends this build has, the key log file, the common part
+ * of contexts and sessions, and the certificate verdict with pinning.
+ *
+ * No TLS library is included here: the cookies are in src/dtls_cookie.c,
+ * the ephemeral certificate in src/dtls_cert.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dtls_int.h"
+#include "dtlsgw/errors.h"
+#include "dtlsgw/log.h"
+
+/* Every backend this build has, in enum engine_kind order. */
+static const struct dtls_engine_ops *const engines[] = {
+	[ENGINE_WOLFSSL] = &dtls_engine_wolfssl,
+};
+
+#define NENGINES (sizeof(engines) / sizeof(engines[0]))
+
+static int keylog_fd = -1;
+
+/*
+ * What dtls_session_save() hands out: the backend's own handle and the
+ * backend that can free it.
+ */
+struct dtls_saved {
+	const struct dtls_engine_ops	*ops;
+	void				*handle;
+};
+
+static const struct dtls_engine_ops *engine_ops(enum engine_kind engine)
+{
+	if ((size_t)engine >= NENGINES)
+		return NULL;
+	return engines[engine];
+}
+
+bool dtls_engine_available(enum engine_kind engine)
+{
+	return engine_ops(engine) != NULL;
+}
+
+const char *dtls_engine_name(enum engine_kind engine)
+{
+	switch (engine) {
+	case ENGINE_WOLFSSL:
+		return "wolfssl";
+	case ENGINE_OPENSSL:
+		return "openssl";
+	}
+	return "?";
+}
+
+int dtls_global_init(const char *keylog_path)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < NENGINES; i++) {
+		if (engines[i] == NULL)
+			continue;
+		ret = engines[i]->global_init();
+		if (ret != 0)
+			goto fail;
+	}
+	if (keylog_path != NULL && keylog_path[0] != '\0') {
+		keylog_fd = open(keylog_path,
+				 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+				 0600);
+		if (keylog_fd == -1) {
+			ret = -errno;
+			goto fail;
+		}
+		log_warnx("key log %s: session secrets are being written, "
+			  "for debugging only", keylog_path);
+	}
+	return 0;
+fail:
+	while (i-- > 0)
+		if (engines[i] != NULL)
+			engines[i]->global_cleanup();
+	return ret;
+}
+
+void dtls_global_cleanup(void)
+{
+	if (keylog_fd != -1)
+		close(keylog_fd);
+	keylog_fd = -1;
+	dtls_ephemeral_free();
+	for (size_t i = 0; i < NENGINES; i++)
+		if (engines[i] != NULL)
+			engines[i]->global_cleanup();
+}
+
+bool dtls_keylog_enabled(void)
+{
+	return keylog_fd != -1;
+}
+
+void dtls_keylog_write(const char *line, size_t len)
+{
+	char buf[512];
+
+	if (keylog_fd == -1 || len + 1 > sizeof(buf))
+		return;
+	/* one write of a whole line: O_APPEND keeps lines from threads whole */
+	memcpy(buf, line, len);
+	buf[len] = '\n';
+	if (write(keylog_fd, buf, len + 1) != (ssize_t)(len + 1))
+		log_debug("%s: key log write failed", __func__);
+	memset(buf, 0, sizeof(buf));
+}
+
+const char *dtls_fingerprint_str(const uint8_t fp[32], char *buf, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o;
+
+	if (len < 7 + 32 * 3)
+		return "";
+	memcpy(buf, "sha256:", 7);
+	o = 7;
+	for (int i = 0; i < 32; i++) {
+		if (i > 0)
+			buf[o++] = ':';
+		buf[o++] = hex[fp[i] >> 4];
+		buf[o++] = hex[fp[i] & 15];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+bool dtls_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint8_t d = 0;
+
+	for (size_t i = 0; i < n; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
+}
+
+/* Contexts -------------------------------------------------------------- */
+
+static enum verify_mode effective_verify(const struct tls_config *tls)
+{
+	if (tls->verify != VERIFY_DEFAULT)
+		return tls->verify;
+	return (tls->ca != NULL || tls->nfingerprints > 0) ? VERIFY_REQUIRE
+							   : VERIFY_NONE;
+}
+
+int dtls_ctx_base_init(struct dtls_ctx *c, const struct dtls_engine_ops *ops,
+		       const struct dtls_ctx_params *p)
+{
+	const struct tls_config *tls = p->tls;
+
+	c->ops = ops;
+	c->role = p->role;
+	c->reliable = p->reliable;
+	c->mtu = p->mtu > 0 ? p->mtu : DTLS_MTU_DEFAULT;
+	c->verify = effective_verify(tls);
+	c->has_ca = tls->ca != NULL;
+	c->psk_only = tls->psk_len > 0 && tls->cert == NULL;
+	c->npins = tls->nfingerprints;
+	memcpy(c->pins, tls->fingerprints, sizeof(c->pins));
+	c->route = strdup(p->route != NULL ? p->route : "-");
+	if (c->route == NULL)
+		return -ENOMEM;
+	if (p->server_name != NULL) {
+		c->server_name = strdup(p->server_name);
+		if (c->server_name == NULL)
+			return -ENOMEM;
+	}
+	if (tls->psk_len > 0) {
+		c->psk_identity = strdup(tls->psk_identity != NULL ?
+						 tls->psk_identity : "");
+		if (c->psk_identity == NULL)
+			return -ENOMEM;
+		memcpy(c->psk, tls->psk, tls->psk_len);
+		c->psk_len = tls->psk_len;
+	}
+	return 0;
+}
+
+void dtls_ctx_base_finish(struct dtls_ctx *c)
+{
+	free(c->psk_identity);
+	free(c->server_name);
+	free(c->route);
+	c->psk_identity = c->server_name = c->route = NULL;
+	memset(c->psk, 0, sizeof(c->psk));
+	c->psk_len = 0;
+}
+
+int dtls_ctx_create(const struct dtls_ctx_params *p, struct dtls_ctx **out,
+		    char *err, size_t errlen)
+{
+	const struct dtls_engine_ops *ops = engine_ops(p->engine);
+
+	*out = NULL;
+	if (ops == NULL) {
+		snprintf(err, errlen, "engine %s is not built into this dtlsgw",
+			 dtls_engine_name(p->engine));
+		return -DTLSGW_ERR_CONFIG;
+	}
+	return ops->ctx_create(p, out, err, errlen);
+}
+
+void dtls_ctx_destroy(struct dtls_ctx *ctx)
+{
+	if (ctx != NULL)
+		ctx->ops->ctx_destroy(ctx);
+}
+
+bool dtls_ctx_fingerprint(const struct dtls_ctx *ctx, uint8_t out[32])
+{
+	if (!ctx->has_own_fp)
+		return false;
+	memcpy(out, ctx->own_fp, 32);
+	return true;
+}
+
+/* Certificates ---------------------------------------------------------- */
+
+static void refuse(struct dtls_session *s, const char *fmt, ...)
+	LOG_PRINTF(2, 3);
+
+static void refuse(struct dtls_session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->verify_reason, sizeof(s->verify_reason), fmt, ap);
+	va_end(ap);
+	s->verify_failed = true;
+}
+
+bool dtls_verify_decide(struct dtls_session *s, int depth, bool preverify,
+			const uint8_t *der, size_t derlen, const char *liberr)
+{
+	const struct dtls_ctx *c = s->ctx;
+	uint8_t fp[32];
+	char buf[128];
+
+	if (c->npins == 0) {
+		if (!preverify)
+			refuse(s, "certificate at depth %d: %s", depth, liberr);
+		return preverify;
+	}
+	/* pinned: the leaf must be one of the pins; with a CA, the chain too */
+	if (depth > 0) {
+		if (!c->has_ca || preverify)
+			return true;
+		refuse(s, "certificate at depth %d: %s", depth, liberr);
+		return false;
+	}
+	if (der == NULL || derlen == 0) {
+		refuse(s, "no peer certificate to match the pins");
+		return false;
+	}
+	dtls_sha256(der, derlen, fp);
+	for (size_t i = 0; i < c->npins; i++) {
+		if (!dtls_ct_equal(fp, c->pins[i], 32))
+			continue;
+		if (c->has_ca && !preverify) {
+			refuse(s, "pinned certificate does not chain to the "
+				  "CA");
+			return false;
+		}
+		return true;
+	}
+	/* the reason names the first bytes of the refused fingerprint */
+	refuse(s, "certificate %.30s... is not pinned",
+	       dtls_fingerprint_str(fp, buf, sizeof(buf)));
+	return false;
+}
+
+/* Sessions -------------------------------------------------------------- */
+
+void dtls_session_base_init(struct dtls_session *s, struct dtls_ctx *ctx,
+			    const struct dtls_io *io)
+{
+	s->ops = ctx->ops;
+	s->ctx = ctx;
+	s->io = *io;
+}
+
+struct dtls_session *dtls_session_create(struct dtls_ctx *ctx,
+					 const struct sockaddr *peer,
+					 socklen_t peerlen,
+					 const uint8_t *cookie_secret,
+					 const struct dtls_io *io,
+					 const void *resume)
+{
+	const struct dtls_saved *saved = resume;
+	void *handle = NULL;
+
+	/* a session saved by another backend cannot resume here */
+	if (saved != NULL && saved->ops == ctx->ops)
+		handle = saved->handle;
+	return ctx->ops->session_create(ctx, peer, peerlen, cookie_secret, io,
+					handle);
+}
+
+void dtls_session_destroy(struct dtls_session *s)
+{
+	if (s != NULL)
+		s->ops->session_destroy(s);
+}
+
+int dtls_session_handshake(struct dtls_session *s)
+{
+	if (s->established)
+		return 0;
+	return s->ops->handshake(s);
+}
+
+int dtls_session_input(struct dtls_session *s, const uint8_t *dg, size_t len)
+{
+	s->in = dg;
+	s->in_len = len;
+	s->in_off = 0;
+	if (!s->established)
+		return dtls_session_handshake(s);
+	return 0;
+}
+
+int dtls_session_read(struct dtls_session *s, uint8_t *buf, size_t cap,
+		      size_t *n)
+{
+	*n = 0;
+	return s->ops->read(s, buf, cap, n);
+}
+
+int dtls_session_write(struct dtls_session *s, const uint8_t *buf, size_t len)
+{
+	if (!s->established)
+		return -EAGAIN;
+	if (len > s->ops->max_plaintext(s))
+		return -DTLSGW_ERR_TOO_BIG;
+	return s->ops->write(s, buf, len);
+}
+
+int dtls_session_shutdown(struct dtls_session *s)
+{
+	if (s->shutdown_sent || !s->established)
+		return 0;
+	s->shutdown_sent = true;
+	return s->ops->shutdown(s);
+}
+
+int64_t dtls_session_timeout_ms(const struct dtls_session *s)
+{
+	if (s->established || s->ctx->reliable)
+		return -1;
+	return s->ops->timeout_ms(s);
+}
+
+int dtls_session_on_timeout(struct dtls_session *s)
+{
+	if (s->established)
+		return 0;
+	return s->ops->on_timeout(s);
+}
+
+bool dtls_session_established(const struct dtls_session *s)
+{
+	return s->established;
+}
+
+bool dtls_session_resumed(const struct dtls_session *s)
+{
+	return s->established && s->ops->resumed(s);
+}
+
+size_t dtls_session_max_plaintext(const struct dtls_session *s)
+{
+	return s->ops->max_plaintext(s);
+}
+
+const char *dtls_session_describe(const struct dtls_session *s, char *buf,
+				  size_t len)
+{
+	return s->ops->describe(s, buf, len);
+}
+
+const char *dtls_session_error(const struct dtls_session *s)
+{
+	return s->err[0] != '\0' ? s->err : "no error";
+}
+
+bool dtls_session_verify_failed(const struct dtls_session *s)
+{
+	return s->verify_failed;
+}
+
+void *dtls_session_save(struct dtls_session *s)
+{
+	struct dtls_saved *saved;
+	void *handle;
+
+	if (!s->established)
+		return NULL;
+	handle = s->ops->save(s);
+	if (handle == NULL)
+		return NULL;
+	saved = malloc(sizeof(*saved));
+	if (saved == NULL) {
+		s->ops->saved_free(handle);
+		return NULL;
+	}
+	saved->ops = s->ops;
+	saved->handle = handle;
+	return saved;
+}
+
+void dtls_session_saved_free(void *p)
+{
+	struct dtls_saved *saved = p;
+
+	if (saved == NULL)
+		return;
+	saved->ops->saved_free(saved->handle);
+	free(saved);
+}

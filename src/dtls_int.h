@@ -1,0 +1,179 @@
+/*
+ * Inside the DTLS engine: what the dispatcher (src/dtls_engine.c) and the
+ * backends (src/dtls_wolfssl.c, src/dtls_openssl.c) share, as curl's
+ * lib/vtls/vtls_int.h does for its TLS backends.  Only src/dtls*.c include
+ * this file; it names no library type.
+ *
+ * A backend allocates its own context and session structures and puts the
+ * common part first: struct dtls_ctx and struct dtls_session below, whose
+ * first member points at the backend's ops.  The dispatcher reads the
+ * common fields and forwards everything else to the ops.
+ */
+#ifndef DTLSGW_DTLS_INT_H
+#define DTLSGW_DTLS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "dtlsgw/dtls.h"
+
+/* How long a handshake keeps retransmitting: 1+2+4+8+16 s, then it fails. */
+#define DTLS_HANDSHAKE_TIMEOUT_INIT_MS	1000
+#define DTLS_HANDSHAKE_TIMEOUT_MAX_MS	16000
+
+/*
+ * The datagram size handshake flights are cut to: an Ethernet MTU less the
+ * IPv6 and UDP headers, which fits IPv4 too.  Also the engine's datagram
+ * size when the caller does not say (dtls_ctx_params.mtu == 0).
+ */
+#define DTLS_MTU_DEFAULT		1452
+
+struct dtls_engine_ops;
+
+/* The part of every backend's context that the dispatcher reads. */
+struct dtls_ctx {
+	const struct dtls_engine_ops *ops;
+	enum dtls_role		 role;
+	enum verify_mode	 verify;	/* in effect, never DEFAULT */
+	bool			 has_ca;
+	bool			 reliable;
+	bool			 psk_only;	/* a PSK and no certificate */
+	size_t			 mtu;		/* largest datagram out */
+	uint8_t			 pins[CONFIG_MAX_FINGERPRINTS][32];
+	size_t			 npins;
+	char			*psk_identity;
+	uint8_t			 psk[CONFIG_MAX_PSK];
+	size_t			 psk_len;
+	char			*server_name;
+	char			*route;
+	uint8_t			 own_fp[32];
+	bool			 has_own_fp;
+};
+
+/* The part of every backend's session that the dispatcher reads. */
+struct dtls_session {
+	const struct dtls_engine_ops *ops;
+	struct dtls_ctx		*ctx;
+	struct dtls_io		 io;
+	const uint8_t		*in;		/* the datagram being read */
+	size_t			 in_len;
+	size_t			 in_off;
+	bool			 established;
+	bool			 shutdown_sent;
+	bool			 verify_failed;
+	char			 verify_reason[96];
+	char			 err[192];
+};
+
+/*
+ * A backend.  Every op is mandatory; the dispatcher checks arguments and
+ * common state before it calls one, so an op may assume s->ctx->ops is its
+ * own table.  The semantics are those of the public function of the same
+ * name in dtlsgw/dtls.h.
+ */
+struct dtls_engine_ops {
+	const char		*name;		/* "wolfssl", as in --engine */
+	enum engine_kind	 kind;
+
+	int	(*global_init)(void);
+	void	(*global_cleanup)(void);
+
+	int	(*ctx_create)(const struct dtls_ctx_params *p,
+			      struct dtls_ctx **out, char *err, size_t errlen);
+	void	(*ctx_destroy)(struct dtls_ctx *ctx);
+
+	/* resume is the backend's own handle from save(), or NULL. */
+	struct dtls_session *(*session_create)(struct dtls_ctx *ctx,
+					       const struct sockaddr *peer,
+					       socklen_t peerlen,
+					       const uint8_t *cookie_secret,
+					       const struct dtls_io *io,
+					       void *resume);
+	void	(*session_destroy)(struct dtls_session *s);
+
+	/* Called only while not established; sets s->established. */
+	int	(*handshake)(struct dtls_session *s);
+	int	(*read)(struct dtls_session *s, uint8_t *buf, size_t cap,
+			size_t *n);
+	/* Called only when established and len fits max_plaintext. */
+	int	(*write)(struct dtls_session *s, const uint8_t *buf,
+			 size_t len);
+	/* Called once, when established. */
+	int	(*shutdown)(struct dtls_session *s);
+	/* Called only while not established on an unreliable transport. */
+	int64_t	(*timeout_ms)(const struct dtls_session *s);
+	int	(*on_timeout)(struct dtls_session *s);
+	bool	(*resumed)(const struct dtls_session *s);
+	size_t	(*max_plaintext)(const struct dtls_session *s);
+	const char *(*describe)(const struct dtls_session *s, char *buf,
+				size_t len);
+	/* Called only when established; the handle goes to saved_free. */
+	void	*(*save)(struct dtls_session *s);
+	void	(*saved_free)(void *handle);
+};
+
+extern const struct dtls_engine_ops dtls_engine_wolfssl;
+
+/*
+ * Fill the common part of a backend's context from p: the verify mode in
+ * effect, pins, PSK, names.  0, or -ENOMEM with nothing to free but what
+ * dtls_ctx_base_finish() frees.
+ */
+int dtls_ctx_base_init(struct dtls_ctx *c, const struct dtls_engine_ops *ops,
+		       const struct dtls_ctx_params *p);
+
+/* Free what dtls_ctx_base_init() allocated and wipe the PSK. */
+void dtls_ctx_base_finish(struct dtls_ctx *c);
+
+/* Fill the common part of a new session. */
+void dtls_session_base_init(struct dtls_session *s, struct dtls_ctx *ctx,
+			    const struct dtls_io *io);
+
+/*
+ * The verdict on one certificate of the peer's chain, the same for every
+ * backend.  depth and preverify are the library's; der is the certificate
+ * (needed at depth 0 when pinning, may be NULL otherwise); liberr the
+ * library's words for a chain error.  Returns true to accept; on refusal
+ * sets s->verify_failed and s->verify_reason.
+ *
+ * Without pins the library's verdict stands.  With pins the leaf must be
+ * one of them, and with a CA the chain must verify as well.
+ */
+bool dtls_verify_decide(struct dtls_session *s, int depth, bool preverify,
+			const uint8_t *der, size_t derlen, const char *liberr);
+
+/* SHA-256 of len bytes. */
+void dtls_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
+
+/* Constant-time comparison of n bytes. */
+bool dtls_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
+
+/*
+ * A copy of sa with everything that is not address and port zeroed; its
+ * length, or 0 for a family other than IPv4 and IPv6.
+ */
+socklen_t dtls_normalize_peer(const struct sockaddr *sa, socklen_t len,
+			      struct sockaddr_storage *out);
+
+/*
+ * The process's ephemeral ECDSA P-256 certificate and key (DER; the key in
+ * SEC 1 form), made at the first call and logged with its fingerprint, so
+ * every backend presents the same one.  0, or a negative error.  The
+ * pointers stay valid until dtls_global_cleanup().
+ */
+int dtls_ephemeral(const uint8_t **cert, size_t *certlen, const uint8_t **key,
+		   size_t *keylen, uint8_t fp[32]);
+void dtls_ephemeral_free(void);
+
+/* True when a key log file is open. */
+bool dtls_keylog_enabled(void);
+
+/*
+ * Append one NSS key log line (given without its newline) to the key log,
+ * in a single write so that lines from several threads stay whole.
+ */
+void dtls_keylog_write(const char *line, size_t len);
+
+#endif
