@@ -1843,6 +1843,7 @@ static int merge_route(struct route_config *r, const struct config *cfg)
 		memcpy(t->psk, g->psk, sizeof(t->psk));
 		t->psk_len = g->psk_len;
 	}
+	r->engine = cfg->engine;
 	r->idle_timeout = merge_limit(r->idle_timeout, cfg->idle_timeout,
 				      CONFIG_DEFAULT_IDLE_TIMEOUT);
 	r->max_sessions = merge_limit(r->max_sessions, cfg->max_sessions,
@@ -2069,7 +2070,8 @@ bool config_route_equal(const struct route_config *a,
 	       a->has_forward == b->has_forward &&
 	       endpoint_equal(&a->listen, &b->listen) &&
 	       endpoint_equal(&a->forward, &b->forward) &&
-	       tls_equal(&a->tls, &b->tls) && str_eq(a->secret, b->secret) &&
+	       tls_equal(&a->tls, &b->tls) && a->engine == b->engine &&
+	       str_eq(a->secret, b->secret) &&
 	       a->acct_port == b->acct_port && a->coa_port == b->coa_port &&
 	       a->status_local == b->status_local &&
 	       a->watchdog == b->watchdog &&

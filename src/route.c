@@ -242,6 +242,8 @@ int route_def_prepare(const struct route_config *cfg,
 			.role = DTLS_ROLE_SERVER,
 			.tls = &cfg->tls,
 			.route = cfg->name,
+			.engine = cfg->engine,
+			.mtu = def->lops->max_msg,
 		};
 
 		if (dtls_ctx_create(&p, &def->lctx, msg, sizeof(msg)) != 0) {
@@ -254,6 +256,8 @@ int route_def_prepare(const struct route_config *cfg,
 			.role = DTLS_ROLE_CLIENT,
 			.tls = &cfg->tls,
 			.route = cfg->name,
+			.engine = cfg->engine,
+			.mtu = def->fops->max_msg,
 			.server_name = is_ip_literal(cfg->forward.host) ?
 					       NULL : cfg->forward.host,
 		};

@@ -98,6 +98,7 @@ struct route_config {
 	struct endpoint	 forward;
 	bool		 has_listen, has_forward;
 	struct tls_config tls;		/* after config_finish: merged with globals */
+	enum engine_kind engine;	/* after config_finish: the global engine */
 	char		*secret;	/* radius: cleartext-side shared secret */
 	/* radius: the cleartext side's other ports (0: none) */
 	unsigned int	 acct_port;	/* default 1813 */
