@@ -24,6 +24,9 @@
 /* Every backend this build has, in enum engine_kind order. */
 static const struct dtls_engine_ops *const engines[] = {
 	[ENGINE_WOLFSSL] = &dtls_engine_wolfssl,
+#if HAVE_OPENSSL
+	[ENGINE_OPENSSL] = &dtls_engine_openssl,
+#endif
 };
 
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))

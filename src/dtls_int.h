@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "dtlsgw-config.h"
 #include "dtlsgw/dtls.h"
 
 /* How long a handshake keeps retransmitting: 1+2+4+8+16 s, then it fails. */
@@ -115,6 +116,9 @@ struct dtls_engine_ops {
 };
 
 extern const struct dtls_engine_ops dtls_engine_wolfssl;
+#if HAVE_OPENSSL
+extern const struct dtls_engine_ops dtls_engine_openssl;
+#endif
 
 /*
  * Fill the common part of a backend's context from p: the verify mode in
