@@ -36,6 +36,18 @@ static const char default_psk_ciphers[] =
 	"ECDHE-PSK-AES128-GCM-SHA256:DHE-PSK-AES128-GCM-SHA256:"
 	"DHE-PSK-AES256-GCM-SHA384:ECDHE-PSK-AES128-CBC-SHA256";
 
+/*
+ * Key exchange groups, in order: X25519 first (this wolfSSL's fastest, and
+ * no AES-NI to make the rest cheap), then P-256; P-384 and P-521 for peers
+ * (and certificates) that need them.
+ */
+static const word16 default_groups[] = {
+	WOLFSSL_ECC_X25519,
+	WOLFSSL_ECC_SECP256R1,
+	WOLFSSL_ECC_SECP384R1,
+	WOLFSSL_ECC_SECP521R1,
+};
+
 struct wolf_ctx {
 	struct dtls_ctx		 base;
 	WOLFSSL_CTX		*ctx;
@@ -324,6 +336,23 @@ static int wolf_ctx_create(const struct dtls_ctx_params *p,
 			 tls->ciphers != NULL ? tls->ciphers : "(default)");
 		goto fail;
 	}
+	for (size_t i = 0;
+	     i < sizeof(default_groups) / sizeof(default_groups[0]); i++) {
+		/*
+		 * This wolfSSL's client cannot read an X25519 key in an
+		 * ECDHE-PSK ServerKeyExchange ("Bad ECC Peer Key"): with a
+		 * PSK, it does not offer X25519.
+		 */
+		if (default_groups[i] == WOLFSSL_ECC_X25519 &&
+		    p->role == DTLS_ROLE_CLIENT && tls->psk_len > 0)
+			continue;
+		if (wolfSSL_CTX_UseSupportedCurve(c->ctx, default_groups[i]) !=
+		    WOLFSSL_SUCCESS) {
+			snprintf(err, errlen, "cannot set the key exchange "
+					      "groups");
+			goto fail;
+		}
+	}
 	if (p->role == DTLS_ROLE_CLIENT)
 		wolfSSL_CTX_UseSessionTicket(c->ctx);
 	*out = &c->base;
@@ -608,9 +637,11 @@ static const char *wolf_describe(const struct dtls_session *base, char *buf,
 				 size_t len)
 {
 	WOLFSSL *ssl = wolf_session_const(base)->ssl;
+	const char *group = wolfSSL_get_curve_name(ssl);
 
-	snprintf(buf, len, "%s %s", wolfSSL_get_version(ssl),
-		 wolfSSL_get_cipher_name(ssl));
+	snprintf(buf, len, "%s %s%s%s", wolfSSL_get_version(ssl),
+		 wolfSSL_get_cipher_name(ssl), group != NULL ? " " : "",
+		 group != NULL ? group : "");
 	return buf;
 }
 
