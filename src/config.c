@@ -22,6 +22,7 @@
 #include <ini.h>
 
 #include "dtlsgw/config.h"
+#include "dtlsgw/dtls.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
 #include "dtlsgw/profile.h"
@@ -1968,10 +1969,10 @@ int config_finish(struct config *cfg, struct config_error *err)
 		cfg->log_level = LOG_LEVEL_INFO;
 	if (cfg->workers == 0)
 		cfg->workers = CONFIG_DEFAULT_WORKERS;
-	if (cfg->engine == ENGINE_OPENSSL)
+	if (!dtls_engine_available(cfg->engine))
 		return set_error(err, global_where(cfg, K_ENGINE), "engine",
-				 "engine openssl is not built into this "
-				 "dtlsgw");
+				 "engine %s is not built into this dtlsgw",
+				 dtls_engine_name(cfg->engine));
 	rc = check_pairs(cfg, NULL, err);
 	if (rc < 0)
 		return rc;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtlsgw-config.h"
 #include "dtlsgw/adapter.h"
 #include "dtlsgw/config.h"
 #include "dtlsgw/errors.h"
@@ -551,8 +552,10 @@ static const struct file_bad file_cases[] = {
 	{ "[r]\nlisten = dtls://0.0.0.0:1\nforward = udp://127.0.0.1\n", 1,
 	  "forward", "udp://127.0.0.1: no port and profile raw has no default",
 	  NULL },
+#if !HAVE_OPENSSL
 	{ "engine = openssl\n" ROUTE, 0, "engine",
 	  "engine openssl is not built into this dtlsgw", NULL },
+#endif
 	{ "key = k.pem\n" ROUTE, 0, "key", "key without cert", NULL },
 	{ "cert = c.pem\n" ROUTE, 0, "cert", "cert without key", NULL },
 	{ "psk-identity = me\n" ROUTE, 0, "psk-identity",
@@ -772,9 +775,28 @@ static void test_args_where_of_globals(void **state)
 	assert_int_equal(build(&cfg, &err, "-c", path, "--psk", "00", NULL),
 			 -DTLSGW_ERR_CONFIG);
 	expect_error(&err, "command line", "psk", "psk without psk-identity");
+#if HAVE_OPENSSL
+	/* the engine is global, and every route runs on it */
+	write_conf("engine = openssl\n" ROUTE, path);
+	assert_int_equal(build(&cfg, &err, "-c", path, NULL), 0);
+	assert_int_equal(cfg.engine, ENGINE_OPENSSL);
+	assert_int_equal(cfg.routes[0].engine, ENGINE_OPENSSL);
+	config_free(&cfg);
+	assert_int_equal(build(&cfg, &err, "-c", path, "--engine", "wolfssl",
+			       NULL), 0);
+	assert_int_equal(cfg.routes[0].engine, ENGINE_WOLFSSL);
+	config_free(&cfg);
+	write_conf(ROUTE, path);
+	assert_int_equal(build(&cfg, &err, "-c", path, "--engine", "openssl",
+			       NULL), 0);
+	assert_int_equal(cfg.engine, ENGINE_OPENSSL);
+	assert_int_equal(cfg.routes[0].engine, ENGINE_OPENSSL);
+	config_free(&cfg);
+#else
 	assert_int_equal(build(&cfg, &err, "-c", path, "--engine", "openssl",
 			       NULL), -DTLSGW_ERR_CONFIG);
 	expect_error(&err, "command line", "engine", "engine openssl");
+#endif
 }
 
 static void test_args_actions(void **state)
@@ -886,8 +908,10 @@ static const struct args_bad args_cases[] = {
 	{ { L, F, "-l", "udp://h", "-f", "udp://h:1", NULL }, NULL, "listen",
 	  "route route-2: udp://h: no port and profile raw has no default",
 	  NULL },
+#if !HAVE_OPENSSL
 	{ { "--engine", "openssl", L, F, NULL }, NULL, "engine",
 	  "engine openssl is not built into this dtlsgw", NULL },
+#endif
 	{ { "--key", "k", L, F, NULL }, NULL, "key", "key without cert",
 	  NULL },
 	{ { L, F, "--cert", "c", NULL }, NULL, "cert",
@@ -1038,6 +1062,10 @@ static const struct variant variants[] = {
 	{ "--idle-timeout", "301", V_ADD, false },
 	{ "--max-sessions", "5", V_ADD, false },
 	{ "--max-handshakes-per-source", "5", V_ADD, false },
+	{ "--engine", "wolfssl", V_ADD, true },	/* the default */
+#if HAVE_OPENSSL
+	{ "--engine", "openssl", V_ADD, false },
+#endif
 };
 
 static void test_route_equal(void **state)
