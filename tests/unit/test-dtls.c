@@ -2,6 +2,11 @@
  * The DTLS engine, in memory: two sessions wired back to back through
  * their I/O callbacks, with the stateless cookie exchange in front of the
  * server as the route does it.  No sockets, no clock but the one we give.
+ *
+ * One suite, every backend (as picotls runs test_picotls() over each
+ * crypto backend): each group below runs the tests with a server engine
+ * and a client engine, wolfSSL and OpenSSL on both sides, then the cross
+ * pairs for what must interoperate.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,18 +18,57 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include <cmocka.h>
 
+#include "dtlsgw-config.h"
 #include "dtlsgw/dtls.h"
 #include "dtlsgw/errors.h"
+#include "dtlsgw/log.h"
 
-#define QMAX 64
+/*
+ * The clock.  OpenSSL 3.0 keeps its DTLS retransmission deadline on
+ * gettimeofday(); this definition comes first in the program's symbol
+ * lookup, so libssl's calls bind to it and the tests move time on by hand
+ * (clock_advance), as quicly's tests own quic_now.  wolfSSL needs no clock.
+ */
+static int64_t clock_offset_us;
+
+int gettimeofday(struct timeval *restrict tv, void *restrict tz)
+{
+	struct timespec ts;
+	int64_t us;
+
+	(void)tz;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 +
+	     clock_offset_us;
+	tv->tv_sec = (time_t)(us / 1000000);
+	tv->tv_usec = (suseconds_t)(us % 1000000);
+	return 0;
+}
+
+static void clock_advance(int64_t ms)
+{
+	if (ms > 0)
+		clock_offset_us += ms * 1000;
+}
+
+/* The engines of one group: who serves, who connects. */
+struct engines {
+	enum engine_kind	server, client;
+};
+
+#define QMAX	32
+#define DGMAX	(16384 + 1024)
 
 struct link {
-	uint8_t	 buf[QMAX][2048];
+	uint8_t	 buf[QMAX][DGMAX];
 	size_t	 len[QMAX];
 	size_t	 n;
+	size_t	 maxlen;	/* the largest datagram seen */
 	bool	 drop_all;
 };
 
@@ -38,10 +82,13 @@ static int link_send(void *arg, const uint8_t *buf, size_t len)
 	assert_true(len <= sizeof(l->buf[0]));
 	memcpy(l->buf[l->n], buf, len);
 	l->len[l->n++] = len;
+	if (len > l->maxlen)
+		l->maxlen = len;
 	return 0;
 }
 
 struct pair {
+	const struct engines	*e;
 	struct dtls_ctx		*sctx, *cctx;
 	struct dtls_session	*server, *client;
 	struct link		 to_server, to_client;
@@ -52,17 +99,34 @@ struct pair {
 	unsigned int		 hvr_sent;
 };
 
-static void pair_init(struct pair *p, const struct tls_config *stls,
-		      const struct tls_config *ctls)
+static struct dtls_ctx *ctx_new(enum dtls_role role, enum engine_kind engine,
+				const struct tls_config *tls, size_t mtu)
 {
-	struct dtls_ctx_params sp = { .role = DTLS_ROLE_SERVER, .tls = stls,
-				      .route = "test-server" };
-	struct dtls_ctx_params cp = { .role = DTLS_ROLE_CLIENT, .tls = ctls,
-				      .route = "test-client" };
-	uint8_t master[32];
-	char err[256];
+	struct dtls_ctx_params p = {
+		.role = role,
+		.tls = tls,
+		.route = role == DTLS_ROLE_SERVER ? "test-server"
+						  : "test-client",
+		.engine = engine,
+		.mtu = mtu,
+	};
+	struct dtls_ctx *ctx = NULL;
+	char err[256] = "";
 
-	memset(p, 0, sizeof(*p));
+	if (dtls_ctx_create(&p, &ctx, err, sizeof(err)) != 0)
+		fail_msg("dtls_ctx_create: %s", err);
+	return ctx;
+}
+
+/* Both contexts, with the datagram size mtu (0: the engine's default). */
+static struct pair *pair_new_mtu(void **state, const struct tls_config *stls,
+				 const struct tls_config *ctls, size_t mtu)
+{
+	struct pair *p = calloc(1, sizeof(*p));
+	uint8_t master[32];
+
+	assert_non_null(p);
+	p->e = *state;
 	p->caddr.sin_family = AF_INET;
 	p->caddr.sin_port = htons(40000);
 	inet_pton(AF_INET, "192.0.2.10", &p->caddr.sin_addr);
@@ -72,8 +136,22 @@ static void pair_init(struct pair *p, const struct tls_config *stls,
 	assert_int_equal(dtls_cookie_master_new(master), 0);
 	dtls_cookie_jar_init(&p->jar, master, 60);
 	p->now_s = 1000000;
-	assert_int_equal(dtls_ctx_create(&sp, &p->sctx, err, sizeof(err)), 0);
-	assert_int_equal(dtls_ctx_create(&cp, &p->cctx, err, sizeof(err)), 0);
+	p->sctx = ctx_new(DTLS_ROLE_SERVER, p->e->server, stls, mtu);
+	p->cctx = ctx_new(DTLS_ROLE_CLIENT, p->e->client, ctls, mtu);
+	return p;
+}
+
+static struct pair *pair_new(void **state, const struct tls_config *stls,
+			     const struct tls_config *ctls)
+{
+	return pair_new_mtu(state, stls, ctls, 0);
+}
+
+/* Replace the client's context. */
+static void pair_client_ctx(struct pair *p, const struct tls_config *ctls)
+{
+	dtls_ctx_destroy(p->cctx);
+	p->cctx = ctx_new(DTLS_ROLE_CLIENT, p->e->client, ctls, 0);
 }
 
 static void pair_client(struct pair *p, const void *resume)
@@ -87,12 +165,13 @@ static void pair_client(struct pair *p, const void *resume)
 	assert_int_equal(dtls_session_handshake(p->client), -EAGAIN);
 }
 
-static void pair_finish(struct pair *p)
+static void pair_free(struct pair *p)
 {
 	dtls_session_destroy(p->client);
 	dtls_session_destroy(p->server);
 	dtls_ctx_destroy(p->sctx);
 	dtls_ctx_destroy(p->cctx);
+	free(p);
 }
 
 /* What the route does with a datagram for the server side. */
@@ -140,9 +219,10 @@ static void client_rx(struct pair *p, const uint8_t *dg, size_t len)
 /* Move datagrams both ways until nothing moves or an error happens. */
 static void pump(struct pair *p)
 {
+	static struct link a, b;
+
 	for (int round = 0; round < 50; round++) {
 		size_t n1 = p->to_server.n, n2 = p->to_client.n;
-		struct link a, b;
 
 		if (n1 == 0 && n2 == 0)
 			return;
@@ -159,134 +239,163 @@ static void pump(struct pair *p)
 	}
 }
 
-static void roundtrip(struct pair *p, size_t size)
+/* Handshake to the end; both sides established. */
+static void pair_connect(struct pair *p, const void *resume)
 {
-	uint8_t msg[1400], got[2048];
+	pair_client(p, resume);
+	pump(p);
+	assert_int_equal(p->server_err, 0);
+	assert_int_equal(p->client_err, 0);
+	assert_true(dtls_session_established(p->client));
+	assert_true(dtls_session_established(p->server));
+}
+
+/* One record of size bytes from one side to the other, read back whole. */
+static void send_one(struct dtls_session *from, struct dtls_session *to,
+		     struct link *l, size_t size)
+{
+	static uint8_t msg[16384], got[DGMAX];
 	size_t n;
 
+	assert_true(size <= sizeof(msg));
 	for (size_t i = 0; i < size; i++)
 		msg[i] = (uint8_t)(i * 7 + size);
-	assert_int_equal(dtls_session_write(p->client, msg, size), 0);
-	assert_int_equal(p->to_server.n, 1);
-	assert_int_equal(dtls_session_input(p->server, p->to_server.buf[0],
-					    p->to_server.len[0]),
-			 0);
-	p->to_server.n = 0;
-	assert_int_equal(dtls_session_read(p->server, got, sizeof(got), &n), 0);
+	assert_int_equal(dtls_session_write(from, msg, size), 0);
+	assert_int_equal(l->n, 1);
+	assert_int_equal(dtls_session_input(to, l->buf[0], l->len[0]), 0);
+	l->n = 0;
+	assert_int_equal(dtls_session_read(to, got, sizeof(got), &n), 0);
 	assert_int_equal(n, size);
 	assert_memory_equal(got, msg, size);
-	assert_int_equal(dtls_session_read(p->server, got, sizeof(got), &n),
-			 -EAGAIN);
-	/* and back */
-	assert_int_equal(dtls_session_write(p->server, got, size), 0);
-	assert_int_equal(p->to_client.n, 1);
-	assert_int_equal(dtls_session_input(p->client, p->to_client.buf[0],
-					    p->to_client.len[0]),
-			 0);
-	p->to_client.n = 0;
-	assert_int_equal(dtls_session_read(p->client, got, sizeof(got), &n), 0);
-	assert_memory_equal(got, msg, size);
+	assert_int_equal(dtls_session_read(to, got, sizeof(got), &n), -EAGAIN);
+}
+
+static void roundtrip(struct pair *p, size_t size)
+{
+	send_one(p->client, p->server, &p->to_server, size);
+	send_one(p->server, p->client, &p->to_client, size);
+}
+
+/* Time on and on_timeout until the session gives up. */
+static int run_out_of_time(struct dtls_session *s)
+{
+	int ret = 0;
+
+	for (int i = 0; i < 20 && ret == 0; i++) {
+		clock_advance(dtls_session_timeout_ms(s));
+		ret = dtls_session_on_timeout(s);
+	}
+	return ret;
+}
+
+static bool same_engine(const struct pair *p, enum engine_kind e)
+{
+	return p->e->server == e && p->e->client == e;
 }
 
 static const struct tls_config no_tls;
 
 static void test_handshake_with_cookie(void **state)
 {
-	struct pair p;
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
 	uint8_t big[2048] = { 0 };
 	char desc[128];
 
-	(void)state;
-	pair_init(&p, &no_tls, &no_tls);
-	pair_client(&p, NULL);
-	pump(&p);
-	assert_int_equal(p.server_err, 0);
-	assert_int_equal(p.client_err, 0);
-	assert_int_equal(p.hvr_sent, 1);
-	assert_true(dtls_session_established(p.client));
-	assert_true(dtls_session_established(p.server));
-	assert_false(dtls_session_resumed(p.client));
-	dtls_session_describe(p.client, desc, sizeof(desc));
-	assert_non_null(strstr(desc, "DTLS"));
-	/* ChaCha20-Poly1305 first: this wolfSSL has no AES-NI */
-	assert_non_null(strstr(desc, "CHACHA20"));
-	roundtrip(&p, 1);
-	roundtrip(&p, 1200);
-	assert_true(dtls_session_max_plaintext(p.client) >= 1200);
-	assert_int_equal(dtls_session_write(p.client, big,
+	pair_connect(p, NULL);
+	assert_int_equal(p->hvr_sent, 1);
+	assert_false(dtls_session_resumed(p->client));
+	assert_false(dtls_session_resumed(p->server));
+	dtls_session_describe(p->client, desc, sizeof(desc));
+	assert_non_null(strstr(desc, "DTLSv1.2"));
+	/* the engine's own preferences: X25519, and its fastest AEAD */
+	if (same_engine(p, ENGINE_WOLFSSL))
+		/* ChaCha20-Poly1305 first: this wolfSSL has no AES-NI */
+		assert_non_null(strstr(desc, "CHACHA20"));
+	if (same_engine(p, ENGINE_OPENSSL))
+		assert_non_null(strstr(desc, "AES128-GCM"));
+	assert_non_null(strcasestr(desc, "X25519"));
+	dtls_session_describe(p->server, desc, sizeof(desc));
+	assert_non_null(strcasestr(desc, "X25519"));
+	roundtrip(p, 1);
+	roundtrip(p, 1200);
+	assert_true(dtls_session_max_plaintext(p->client) >= 1200);
+	assert_true(dtls_session_max_plaintext(p->server) >= 1200);
+	assert_int_equal(dtls_session_write(p->client, big,
 					    dtls_session_max_plaintext(
-						    p.client) + 1),
+						    p->client) + 1),
 			 -DTLSGW_ERR_TOO_BIG);
+	/* no datagram of the handshake was larger than the default MTU */
+	assert_true(p->to_server.maxlen <= 1452);
+	assert_true(p->to_client.maxlen <= 1452);
 	/* close_notify reaches the other side */
-	assert_int_equal(dtls_session_shutdown(p.client), 0);
-	assert_int_equal(p.to_server.n, 1);
-	assert_int_equal(dtls_session_input(p.server, p.to_server.buf[0],
-					    p.to_server.len[0]),
+	assert_int_equal(dtls_session_shutdown(p->client), 0);
+	assert_int_equal(p->to_server.n, 1);
+	assert_int_equal(dtls_session_input(p->server, p->to_server.buf[0],
+					    p->to_server.len[0]),
 			 0);
 	{
 		uint8_t got[64];
 		size_t n;
 
-		assert_int_equal(dtls_session_read(p.server, got, sizeof(got),
+		assert_int_equal(dtls_session_read(p->server, got, sizeof(got),
 						   &n),
 				 -DTLSGW_ERR_CLOSED);
 	}
-	pair_finish(&p);
+	pair_free(p);
 }
 
 static void test_cookie_rotation(void **state)
 {
-	struct pair p;
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
 	uint8_t ch[2048], out[256], secret[DTLS_COOKIE_SECRET_LEN];
 	uint8_t s1[DTLS_COOKIE_SECRET_LEN], s2[DTLS_COOKIE_SECRET_LEN];
 	size_t chlen, outlen;
 	const char *why;
 	struct sockaddr_in other;
 
-	(void)state;
-	pair_init(&p, &no_tls, &no_tls);
 	/* secrets differ by epoch and are stable within one */
-	dtls_cookie_secret(&p.jar, 5, s1);
-	dtls_cookie_secret(&p.jar, 6, s2);
+	dtls_cookie_secret(&p->jar, 5, s1);
+	dtls_cookie_secret(&p->jar, 6, s2);
 	assert_memory_not_equal(s1, s2, sizeof(s1));
-	dtls_cookie_secret(&p.jar, 5, s2);
+	dtls_cookie_secret(&p->jar, 5, s2);
 	assert_memory_equal(s1, s2, sizeof(s1));
 
-	pair_client(&p, NULL);
+	pair_client(p, NULL);
 	/* the first ClientHello has no cookie: a HelloVerifyRequest */
-	assert_int_equal(dtls_hello_check(&p.jar, p.now_s,
-					  (struct sockaddr *)&p.caddr,
-					  sizeof(p.caddr), p.to_server.buf[0],
-					  p.to_server.len[0], out, sizeof(out),
-					  &outlen, secret, &why),
+	assert_int_equal(dtls_hello_check(&p->jar, p->now_s,
+					  (struct sockaddr *)&p->caddr,
+					  sizeof(p->caddr),
+					  p->to_server.buf[0],
+					  p->to_server.len[0], out,
+					  sizeof(out), &outlen, secret, &why),
 			 DTLS_HELLO_VERIFY);
-	p.to_server.n = 0;
-	client_rx(&p, out, outlen);
-	assert_int_equal(p.to_server.n, 1);
-	memcpy(ch, p.to_server.buf[0], p.to_server.len[0]);
-	chlen = p.to_server.len[0];
+	p->to_server.n = 0;
+	client_rx(p, out, outlen);
+	assert_int_equal(p->to_server.n, 1);
+	memcpy(ch, p->to_server.buf[0], p->to_server.len[0]);
+	chlen = p->to_server.len[0];
 	/* with its cookie: accepted now and in the next period */
-	assert_int_equal(dtls_hello_check(&p.jar, p.now_s,
-					  (struct sockaddr *)&p.caddr,
-					  sizeof(p.caddr), ch, chlen, out,
+	assert_int_equal(dtls_hello_check(&p->jar, p->now_s,
+					  (struct sockaddr *)&p->caddr,
+					  sizeof(p->caddr), ch, chlen, out,
 					  sizeof(out), &outlen, secret, &why),
 			 DTLS_HELLO_ACCEPT);
-	assert_int_equal(dtls_hello_check(&p.jar, p.now_s + 60,
-					  (struct sockaddr *)&p.caddr,
-					  sizeof(p.caddr), ch, chlen, out,
+	assert_int_equal(dtls_hello_check(&p->jar, p->now_s + 60,
+					  (struct sockaddr *)&p->caddr,
+					  sizeof(p->caddr), ch, chlen, out,
 					  sizeof(out), &outlen, secret, &why),
 			 DTLS_HELLO_ACCEPT);
 	/* two periods on, the secret has rotated away */
-	assert_int_equal(dtls_hello_check(&p.jar, p.now_s + 120,
-					  (struct sockaddr *)&p.caddr,
-					  sizeof(p.caddr), ch, chlen, out,
+	assert_int_equal(dtls_hello_check(&p->jar, p->now_s + 120,
+					  (struct sockaddr *)&p->caddr,
+					  sizeof(p->caddr), ch, chlen, out,
 					  sizeof(out), &outlen, secret, &why),
 			 DTLS_HELLO_VERIFY);
 	assert_string_equal(why, "bad_cookie");
 	/* from another port, the cookie is not valid */
-	other = p.caddr;
+	other = p->caddr;
 	other.sin_port = htons(40001);
-	assert_int_equal(dtls_hello_check(&p.jar, p.now_s,
+	assert_int_equal(dtls_hello_check(&p->jar, p->now_s,
 					  (struct sockaddr *)&other,
 					  sizeof(other), ch, chlen, out,
 					  sizeof(out), &outlen, secret, &why),
@@ -298,203 +407,379 @@ static void test_cookie_rotation(void **state)
 
 		dtls_cookie_master_new(m2);
 		dtls_cookie_jar_init(&j2, m2, 60);
-		assert_int_equal(dtls_hello_check(&j2, p.now_s,
-						  (struct sockaddr *)&p.caddr,
-						  sizeof(p.caddr), ch, chlen,
+		assert_int_equal(dtls_hello_check(&j2, p->now_s,
+						  (struct sockaddr *)&p->caddr,
+						  sizeof(p->caddr), ch, chlen,
 						  out, sizeof(out), &outlen,
 						  secret, &why),
 				 DTLS_HELLO_VERIFY);
 	}
 	/* junk is dropped, never answered */
-	assert_int_equal(dtls_hello_check(&p.jar, p.now_s,
-					  (struct sockaddr *)&p.caddr,
-					  sizeof(p.caddr), (const uint8_t *)"x",
-					  1, out, sizeof(out), &outlen, secret,
-					  &why),
+	assert_int_equal(dtls_hello_check(&p->jar, p->now_s,
+					  (struct sockaddr *)&p->caddr,
+					  sizeof(p->caddr),
+					  (const uint8_t *)"x", 1, out,
+					  sizeof(out), &outlen, secret, &why),
 			 DTLS_HELLO_DROP);
 	assert_int_equal(outlen, 0);
-	pair_finish(&p);
+	pair_free(p);
 }
 
 static void test_retransmission(void **state)
 {
-	struct pair p;
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
+	int64_t ms;
 
-	(void)state;
-	pair_init(&p, &no_tls, &no_tls);
-	pair_client(&p, NULL);
+	pair_client(p, NULL);
 	/* the first ClientHello is lost */
-	p.to_server.n = 0;
-	assert_true(dtls_session_timeout_ms(p.client) >= 1000);
-	assert_int_equal(dtls_session_on_timeout(p.client), 0);
-	assert_int_equal(p.to_server.n, 1);
-	pump(&p);
-	assert_true(dtls_session_established(p.client));
-	assert_true(dtls_session_established(p.server));
-	assert_int_equal(dtls_session_timeout_ms(p.client), -1);
-	pair_finish(&p);
+	p->to_server.n = 0;
+	ms = dtls_session_timeout_ms(p->client);
+	assert_true(ms >= 900 && ms <= 1000);
+	clock_advance(ms);
+	assert_int_equal(dtls_session_on_timeout(p->client), 0);
+	assert_int_equal(p->to_server.n, 1);
+	/* the timer backs off */
+	assert_true(dtls_session_timeout_ms(p->client) >= 1900);
+	pump(p);
+	assert_true(dtls_session_established(p->client));
+	assert_true(dtls_session_established(p->server));
+	assert_int_equal(dtls_session_timeout_ms(p->client), -1);
+	assert_int_equal(dtls_session_timeout_ms(p->server), -1);
+	pair_free(p);
+}
+
+/*
+ * The server's flight is lost, and the peer's next datagram comes after
+ * the deadline: nothing leaves on the library's own timer, the flight
+ * goes when ours fires.
+ */
+static void test_server_retransmits_on_our_timer(void **state)
+{
+	static const uint8_t junk[] = { 0x17, 0xfe, 0xfd, 0, 1, 0, 0, 0,
+					0, 0, 9, 0, 2, 0x41, 0x42 };
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
+	struct link l;
+	int64_t ms;
+
+	pair_client(p, NULL);
+	server_rx(p, p->to_server.buf[0], p->to_server.len[0]);	/* CH */
+	p->to_server.n = 0;
+	client_rx(p, p->to_client.buf[0], p->to_client.len[0]);	/* HVR */
+	p->to_client.n = 0;
+	server_rx(p, p->to_server.buf[0], p->to_server.len[0]);	/* CH2 */
+	p->to_server.n = 0;
+	assert_non_null(p->server);
+	assert_int_equal(p->server_err, 0);
+	assert_true(p->to_client.n >= 1);
+	l = p->to_client;
+	p->to_client.n = 0;	/* the server's flight is lost */
+
+	ms = dtls_session_timeout_ms(p->server);
+	assert_true(ms > 0 && ms <= 1000);
+	clock_advance(ms + 100);
+	assert_int_equal(dtls_session_input(p->server, junk, sizeof(junk)),
+			 -EAGAIN);
+	assert_int_equal(p->to_client.n, 0);
+	if (p->e->server == ENGINE_OPENSSL)
+		/* OpenSSL retransmitted inside the read: held, due now */
+		assert_int_equal(dtls_session_timeout_ms(p->server), 0);
+	assert_true(dtls_session_timeout_ms(p->server) <= 1000);
+	assert_int_equal(dtls_session_on_timeout(p->server), 0);
+	/* the same flight, perhaps cut into more datagrams */
+	assert_true(p->to_client.n >= l.n);
+	pump(p);
+	assert_true(dtls_session_established(p->client));
+	assert_true(dtls_session_established(p->server));
+	pair_free(p);
 }
 
 static void test_handshake_gives_up(void **state)
 {
-	struct pair p;
-	int ret = 0;
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
 
-	(void)state;
-	pair_init(&p, &no_tls, &no_tls);
-	pair_client(&p, NULL);
-	p.to_server.drop_all = true;
-	for (int i = 0; i < 20 && ret == 0; i++)
-		ret = dtls_session_on_timeout(p.client);
-	assert_int_equal(ret, -DTLSGW_ERR_HANDSHAKE);
-	pair_finish(&p);
+	pair_client(p, NULL);
+	p->to_server.drop_all = true;
+	assert_int_equal(run_out_of_time(p->client), -DTLSGW_ERR_HANDSHAKE);
+	assert_non_null(strstr(dtls_session_error(p->client), "timed out"));
+	pair_free(p);
 }
 
 static void test_pinning(void **state)
 {
 	struct tls_config ctls = { 0 };
-	struct pair p;
+	struct pair *p;
 	uint8_t fp[32];
 
-	(void)state;
 	/* the right pin */
-	pair_init(&p, &no_tls, &no_tls);
-	assert_true(dtls_ctx_fingerprint(p.sctx, fp));
-	dtls_ctx_destroy(p.cctx);
+	p = pair_new(state, &no_tls, &no_tls);
+	assert_true(dtls_ctx_fingerprint(p->sctx, fp));
 	memcpy(ctls.fingerprints[0], fp, 32);
 	ctls.nfingerprints = 1;
-	{
-		struct dtls_ctx_params cp = { .role = DTLS_ROLE_CLIENT,
-					      .tls = &ctls, .route = "t" };
-		char err[256];
-
-		assert_int_equal(dtls_ctx_create(&cp, &p.cctx, err,
-						 sizeof(err)),
-				 0);
-	}
-	pair_client(&p, NULL);
-	pump(&p);
-	assert_int_equal(p.client_err, 0);
-	assert_true(dtls_session_established(p.client));
-	pair_finish(&p);
+	pair_client_ctx(p, &ctls);
+	pair_connect(p, NULL);
+	assert_false(dtls_session_verify_failed(p->client));
+	pair_free(p);
 
 	/* a wrong pin */
 	fp[0] ^= 1;
 	memcpy(ctls.fingerprints[0], fp, 32);
-	pair_init(&p, &no_tls, &no_tls);
-	dtls_ctx_destroy(p.cctx);
-	{
-		struct dtls_ctx_params cp = { .role = DTLS_ROLE_CLIENT,
-					      .tls = &ctls, .route = "t" };
-		char err[256];
+	p = pair_new(state, &no_tls, &no_tls);
+	pair_client_ctx(p, &ctls);
+	pair_client(p, NULL);
+	pump(p);
+	assert_int_equal(p->client_err, -DTLSGW_ERR_VERIFY);
+	assert_true(dtls_session_verify_failed(p->client));
+	assert_non_null(strstr(dtls_session_error(p->client), "not pinned"));
+	assert_false(dtls_session_established(p->client));
+	/* the server learns of it from the alert the client sent */
+	assert_false(dtls_session_established(p->server));
+	pair_free(p);
+}
 
-		assert_int_equal(dtls_ctx_create(&cp, &p.cctx, err,
-						 sizeof(err)),
-				 0);
-	}
-	pair_client(&p, NULL);
-	pump(&p);
-	assert_int_equal(p.client_err, -DTLSGW_ERR_VERIFY);
-	assert_true(dtls_session_verify_failed(p.client));
-	assert_non_null(strstr(dtls_session_error(p.client), "not pinned"));
-	assert_false(dtls_session_established(p.client));
-	pair_finish(&p);
+/* The client's certificate, pinned by the server. */
+static void test_client_pinning(void **state)
+{
+	struct tls_config stls = { 0 };
+	struct pair *p;
+	uint8_t fp[32];
+
+	/* the ephemeral certificate is the process's: both sides have it */
+	p = pair_new(state, &no_tls, &no_tls);
+	assert_true(dtls_ctx_fingerprint(p->cctx, fp));
+	pair_free(p);
+	memcpy(stls.fingerprints[0], fp, 32);
+	stls.nfingerprints = 1;
+	p = pair_new(state, &stls, &no_tls);
+	pair_connect(p, NULL);
+	roundtrip(p, 10);
+	pair_free(p);
+
+	fp[31] ^= 1;
+	memcpy(stls.fingerprints[0], fp, 32);
+	p = pair_new(state, &stls, &no_tls);
+	pair_client(p, NULL);
+	pump(p);
+	assert_int_equal(p->server_err, -DTLSGW_ERR_VERIFY);
+	assert_true(dtls_session_verify_failed(p->server));
+	assert_non_null(strstr(dtls_session_error(p->server), "not pinned"));
+	assert_false(dtls_session_established(p->server));
+	pair_free(p);
 }
 
 static void test_psk(void **state)
 {
 	struct tls_config a = { 0 }, b = { 0 };
-	struct pair p;
+	struct pair *p;
 	char id[] = "gw-1";
+	char desc[128];
 
-	(void)state;
 	a.psk_identity = id;
 	a.psk_len = 16;
 	memset(a.psk, 0x42, 16);
 	b = a;
-	pair_init(&p, &a, &b);
-	pair_client(&p, NULL);
-	pump(&p);
-	assert_int_equal(p.client_err, 0);
-	assert_true(dtls_session_established(p.client));
-	assert_true(dtls_session_established(p.server));
-	roundtrip(&p, 100);
-	pair_finish(&p);
+	p = pair_new(state, &a, &b);
+	pair_connect(p, NULL);
+	dtls_session_describe(p->client, desc, sizeof(desc));
+	assert_non_null(strstr(desc, "PSK"));
+	roundtrip(p, 100);
+	pair_free(p);
 
 	/* another key: refused */
 	b.psk[0] = 0x43;
-	pair_init(&p, &a, &b);
-	pair_client(&p, NULL);
-	pump(&p);
+	p = pair_new(state, &a, &b);
+	pair_client(p, NULL);
+	pump(p);
 	/*
 	 * The server cannot decrypt the client's Finished: in DTLS a record
 	 * that does not authenticate is dropped as if lost, so neither side
 	 * completes, and the client's retransmissions run out.
 	 */
-	assert_false(dtls_session_established(p.server));
-	assert_false(dtls_session_established(p.client));
-	{
-		int ret = 0;
+	assert_false(dtls_session_established(p->server));
+	assert_false(dtls_session_established(p->client));
+	p->to_server.drop_all = true;
+	assert_int_equal(run_out_of_time(p->client), -DTLSGW_ERR_HANDSHAKE);
+	pair_free(p);
 
-		p.to_server.drop_all = true;
-		for (int i = 0; i < 20 && ret == 0; i++)
-			ret = dtls_session_on_timeout(p.client);
-		assert_int_equal(ret, -DTLSGW_ERR_HANDSHAKE);
-	}
-	pair_finish(&p);
+	/* another identity: refused */
+	b = a;
+	b.psk_identity = (char *)"gw-2";
+	p = pair_new(state, &a, &b);
+	pair_client(p, NULL);
+	pump(p);
+	assert_false(dtls_session_established(p->server));
+	assert_false(dtls_session_established(p->client));
+	pair_free(p);
 }
 
 static void test_resumption(void **state)
 {
-	struct pair p;
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
 	void *saved;
 
-	(void)state;
-	pair_init(&p, &no_tls, &no_tls);
-	pair_client(&p, NULL);
-	pump(&p);
-	assert_true(dtls_session_established(p.client));
-	saved = dtls_session_save(p.client);
+	pair_connect(p, NULL);
+	saved = dtls_session_save(p->client);
 	assert_non_null(saved);
-	dtls_session_destroy(p.client);
-	dtls_session_destroy(p.server);
-	p.client = p.server = NULL;
-	p.hvr_sent = 0;
+	dtls_session_destroy(p->client);
+	dtls_session_destroy(p->server);
+	p->client = p->server = NULL;
+	p->hvr_sent = 0;
 	/* the same contexts, a new connection from the same client */
-	pair_client(&p, saved);
-	pump(&p);
-	assert_int_equal(p.client_err, 0);
-	assert_true(dtls_session_established(p.client));
-	assert_true(dtls_session_resumed(p.client));
-	assert_true(dtls_session_resumed(p.server));
+	pair_connect(p, saved);
+	assert_int_equal(p->hvr_sent, 1);
+	assert_true(dtls_session_resumed(p->client));
+	assert_true(dtls_session_resumed(p->server));
+	roundtrip(p, 100);
 	dtls_session_saved_free(saved);
-	pair_finish(&p);
+	pair_free(p);
 }
 
-static int setup(void **state)
+/*
+ * A session saved on one backend does not resume on the other: it is
+ * ignored, and a full handshake runs.
+ */
+static void test_resume_other_engine(void **state)
 {
-	(void)state;
-	return dtls_global_init(NULL);
+	struct engines other = *(const struct engines *)*state;
+	void *ostate = &other;
+	struct pair *p;
+	void *saved;
+
+	other.client = other.client == ENGINE_WOLFSSL ? ENGINE_OPENSSL
+						      : ENGINE_WOLFSSL;
+	if (!dtls_engine_available(other.client))
+		skip();
+	p = pair_new(&ostate, &no_tls, &no_tls);
+	pair_connect(p, NULL);
+	saved = dtls_session_save(p->client);
+	assert_non_null(saved);
+	pair_free(p);
+	p = pair_new(state, &no_tls, &no_tls);
+	pair_connect(p, saved);
+	assert_false(dtls_session_resumed(p->client));
+	dtls_session_saved_free(saved);
+	pair_free(p);
 }
 
-static int teardown(void **state)
+/*
+ * With a transport that carries large datagrams, the OpenSSL backend
+ * writes records up to 16384 bytes once established; handshake flights
+ * still fit the default MTU.  This wolfSSL stays at its 1400-byte
+ * datagrams, but reads a larger record piecewise.
+ */
+static void test_large_records(void **state)
 {
-	(void)state;
-	dtls_global_cleanup();
+	struct pair *p = pair_new_mtu(state, &no_tls, &no_tls, 65507);
+	size_t cmax, smax;
+
+	pair_connect(p, NULL);
+	assert_true(p->to_server.maxlen <= 1452);
+	assert_true(p->to_client.maxlen <= 1452);
+	cmax = dtls_session_max_plaintext(p->client);
+	smax = dtls_session_max_plaintext(p->server);
+	if (p->e->client == ENGINE_OPENSSL)
+		assert_int_equal(cmax, 16384);
+	else
+		assert_true(cmax >= 1200 && cmax < 1400);
+	if (p->e->server == ENGINE_OPENSSL)
+		assert_int_equal(smax, 16384);
+	else
+		assert_true(smax >= 1200 && smax < 1400);
+	for (size_t size = 1000; size <= 16384; size += 2345) {
+		if (size <= cmax)
+			send_one(p->client, p->server, &p->to_server, size);
+		if (size <= smax)
+			send_one(p->server, p->client, &p->to_client, size);
+	}
+	send_one(p->client, p->server, &p->to_server, cmax);
+	send_one(p->server, p->client, &p->to_client, smax);
+	pair_free(p);
+}
+
+/* A small MTU from the transport: OpenSSL cuts its records to it. */
+static void test_small_mtu(void **state)
+{
+	struct pair *p = pair_new_mtu(state, &no_tls, &no_tls, 600);
+
+	pair_connect(p, NULL);
+	if (p->e->client == ENGINE_OPENSSL) {
+		assert_true(p->to_server.maxlen <= 600);
+		assert_true(dtls_session_max_plaintext(p->client) < 600);
+	}
+	if (p->e->server == ENGINE_OPENSSL)
+		assert_true(p->to_client.maxlen <= 600);
+	roundtrip(p, 500);
+	pair_free(p);
+}
+
+static const struct engines wolfssl_pair = { ENGINE_WOLFSSL, ENGINE_WOLFSSL };
+static const struct engines openssl_pair = { ENGINE_OPENSSL, ENGINE_OPENSSL };
+/* server first: an OpenSSL server with a wolfSSL client, and the reverse */
+static const struct engines openssl_wolfssl = { ENGINE_OPENSSL,
+						ENGINE_WOLFSSL };
+static const struct engines wolfssl_openssl = { ENGINE_WOLFSSL,
+						ENGINE_OPENSSL };
+
+static const struct engines *group_engines;
+
+static int group_setup(void **state)
+{
+	*state = (void *)group_engines;
 	return 0;
+}
+
+static int run(const char *name, const struct engines *e,
+	       const struct CMUnitTest *tests, size_t n)
+{
+	if (!dtls_engine_available(e->server) ||
+	    !dtls_engine_available(e->client)) {
+		printf("[ SKIPPED  ] %s: engine not built\n", name);
+		return 0;
+	}
+	group_engines = e;
+	return _cmocka_run_group_tests(name, tests, n, group_setup, NULL);
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* every behaviour, on one engine at both ends */
+	const struct CMUnitTest suite[] = {
 		cmocka_unit_test(test_handshake_with_cookie),
 		cmocka_unit_test(test_cookie_rotation),
 		cmocka_unit_test(test_retransmission),
+		cmocka_unit_test(test_server_retransmits_on_our_timer),
 		cmocka_unit_test(test_handshake_gives_up),
 		cmocka_unit_test(test_pinning),
+		cmocka_unit_test(test_client_pinning),
 		cmocka_unit_test(test_psk),
 		cmocka_unit_test(test_resumption),
+		cmocka_unit_test(test_resume_other_engine),
+		cmocka_unit_test(test_large_records),
+		cmocka_unit_test(test_small_mtu),
 	};
+	/* what two engines must agree on */
+	const struct CMUnitTest cross[] = {
+		cmocka_unit_test(test_handshake_with_cookie),
+		cmocka_unit_test(test_retransmission),
+		cmocka_unit_test(test_server_retransmits_on_our_timer),
+		cmocka_unit_test(test_pinning),
+		cmocka_unit_test(test_client_pinning),
+		cmocka_unit_test(test_psk),
+		cmocka_unit_test(test_resumption),
+		cmocka_unit_test(test_large_records),
+	};
+	size_t ns = sizeof(suite) / sizeof(suite[0]);
+	size_t nc = sizeof(cross) / sizeof(cross[0]);
+	int failed = 0;
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	log_set_level(LOG_LEVEL_ERROR);
+	if (dtls_global_init(NULL) != 0)
+		return 1;
+	failed += run("wolfssl", &wolfssl_pair, suite, ns);
+	failed += run("openssl", &openssl_pair, suite, ns);
+	failed += run("openssl server, wolfssl client", &openssl_wolfssl,
+		      cross, nc);
+	failed += run("wolfssl server, openssl client", &wolfssl_openssl,
+		      cross, nc);
+	dtls_global_cleanup();
+	return failed != 0;
 }
