@@ -101,11 +101,14 @@ start_in() {
 	PIDS="$PIDS $LAST_PID"
 }
 
-# gw NAME ARGS...: start dtlsgw and wait for its "ready" line.
+# gw NAME ARGS...: start dtlsgw and wait for its "ready" line.  With
+# DTLSGW_ENGINE set, on that DTLS engine (an --engine in ARGS comes later
+# and wins).
 gw() {
 	_gname=$1
 	shift
-	start "$_gname" "$DTLSGW" --log-level debug "$@"
+	start "$_gname" "$DTLSGW" --log-level debug \
+		${DTLSGW_ENGINE:+--engine "$DTLSGW_ENGINE"} "$@"
 	wait_log "$T/$_gname.log" 'ready' 10 ||
 		fail "dtlsgw $_gname did not become ready"
 	eval "PID_$(echo "$_gname" | tr -c 'A-Za-z0-9_\n' _)=$LAST_PID"
