@@ -6,9 +6,10 @@
  *	a UDP echo service (runs until killed)
  *   dtlsgw-latency udp ADDR PORT COUNT SIZE
  *	plain UDP ping-pong against an echo
- *   dtlsgw-latency dtls ADDR PORT COUNT SIZE
+ *   dtlsgw-latency dtls ADDR PORT COUNT SIZE [ENGINE]
  *	the same over DTLS 1.2, with the gateway's own engine as the client
- *	(verify none), against a DTLS server such as a dtlsgw server side
+ *	(verify none; ENGINE wolfssl, the default, or openssl), against a
+ *	DTLS server such as a dtlsgw server side
  *
  * COUNT round trips are measured after COUNT/10 of warm-up; the program
  * prints one line: mode, size, count, lost, and the percentiles in
@@ -118,11 +119,12 @@ static ssize_t conn_recv(struct conn *c, uint8_t *buf, size_t cap,
 }
 
 static int handshake(struct conn *c, struct dtls_ctx **ctx,
-		     const struct sockaddr *sa, socklen_t salen)
+		     enum engine_kind engine, const struct sockaddr *sa,
+		     socklen_t salen)
 {
 	static const struct tls_config tls = { .verify = VERIFY_NONE };
 	struct dtls_ctx_params p = { .role = DTLS_ROLE_CLIENT, .tls = &tls,
-				     .route = "bench" };
+				     .route = "bench", .engine = engine };
 	struct dtls_io io = { .send = conn_send, .arg = c };
 	char err[256];
 	uint64_t deadline = now_ns() + 10000000000ull;
@@ -154,8 +156,8 @@ static int handshake(struct conn *c, struct dtls_ctx **ctx,
 	return ret;
 }
 
-static int do_ping(bool dtls, const char *host, const char *port,
-		   size_t count, size_t size)
+static int do_ping(bool dtls, enum engine_kind engine, const char *host,
+		   const char *port, size_t count, size_t size)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -177,7 +179,8 @@ static int do_ping(bool dtls, const char *host, const char *port,
 	if (dtls) {
 		log_set_level(LOG_LEVEL_ERROR);
 		if (dtls_global_init(NULL) != 0 ||
-		    handshake(&c, &ctx, (struct sockaddr *)&ss, len) != 0)
+		    handshake(&c, &ctx, engine, (struct sockaddr *)&ss, len) !=
+			    0)
 			return 1;
 	}
 	rtt = calloc(count, sizeof(*rtt));
@@ -224,14 +227,24 @@ static int do_ping(bool dtls, const char *host, const char *port,
 
 int main(int argc, char **argv)
 {
+	enum engine_kind engine = ENGINE_WOLFSSL;
+
 	if (argc == 4 && strcmp(argv[1], "echo") == 0)
 		return do_echo(argv[2], argv[3]);
-	if (argc == 6 && (strcmp(argv[1], "udp") == 0 ||
-			  strcmp(argv[1], "dtls") == 0))
-		return do_ping(strcmp(argv[1], "dtls") == 0, argv[2], argv[3],
-			       strtoul(argv[4], NULL, 10),
+	if (argc == 7 && strcmp(argv[1], "dtls") == 0) {
+		if (strcmp(argv[6], "openssl") == 0)
+			engine = ENGINE_OPENSSL;
+		else if (strcmp(argv[6], "wolfssl") != 0)
+			argc = 0;	/* usage */
+	}
+	if ((argc == 6 || argc == 7) && (strcmp(argv[1], "udp") == 0 ||
+					 strcmp(argv[1], "dtls") == 0))
+		return do_ping(strcmp(argv[1], "dtls") == 0, engine, argv[2],
+			       argv[3], strtoul(argv[4], NULL, 10),
 			       strtoul(argv[5], NULL, 10));
 	fprintf(stderr, "usage: dtlsgw-latency echo ADDR PORT\n"
-			"       dtlsgw-latency udp|dtls ADDR PORT COUNT SIZE\n");
+			"       dtlsgw-latency udp ADDR PORT COUNT SIZE\n"
+			"       dtlsgw-latency dtls ADDR PORT COUNT SIZE "
+			"[wolfssl|openssl]\n");
 	return 2;
 }
