@@ -187,7 +187,12 @@ int dtls_session_shutdown(struct dtls_session *s);
 /* Milliseconds until dtls_session_on_timeout() is due, -1 for no timer. */
 int64_t dtls_session_timeout_ms(const struct dtls_session *s);
 
-/* Retransmit the last flight.  0, or a negative error when it gave up. */
+/*
+ * Retransmit the last flight.  0, or a negative error when it gave up.
+ * The OpenSSL backend keeps its deadline on the wall clock: called before
+ * it, this does nothing and returns 0, and dtls_session_timeout_ms() says
+ * how long is left.
+ */
 int dtls_session_on_timeout(struct dtls_session *s);
 
 bool dtls_session_established(const struct dtls_session *s);
