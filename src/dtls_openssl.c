@@ -55,6 +55,8 @@ static const char default_psk_ciphers[] =
 	"DHE-PSK-AES256-GCM-SHA384:ECDHE-PSK-AES128-CBC-SHA256";
 /* X25519 first; P-384 and P-521 for peers (and certificates) that need them */
 static const char default_groups[] = "X25519:P-256:P-384:P-521";
+/* for an OpenSSL without X25519 (a FIPS provider) */
+static const char fallback_groups[] = "P-256:P-384:P-521";
 
 static const unsigned char session_id_context[] = "dtlsgw";
 
@@ -252,6 +254,8 @@ static unsigned int timer_cb(SSL *ssl, unsigned int us)
 	struct ossl_session *s = session_of_ssl(ssl);
 	unsigned int next;
 
+	if (s == NULL)
+		return DTLS_HANDSHAKE_TIMEOUT_INIT_MS * 1000u;
 	if (s->base.ctx->reliable) {
 		/* nothing is lost: never, as near as OpenSSL can say it */
 		return UINT_MAX;
@@ -542,10 +546,12 @@ static int ossl_ctx_create(const struct dtls_ctx_params *p,
 			 tls->ciphers != NULL ? tls->ciphers : "(default)");
 		goto fail;
 	}
-	if (SSL_CTX_set1_groups_list(c->ctx, default_groups) != 1) {
-		ctx_error(err, errlen, "groups", default_groups);
+	if (SSL_CTX_set1_groups_list(c->ctx, default_groups) != 1 &&
+	    SSL_CTX_set1_groups_list(c->ctx, fallback_groups) != 1) {
+		ctx_error(err, errlen, "groups", fallback_groups);
 		goto fail;
 	}
+	ERR_clear_error();
 	if (p->role == DTLS_ROLE_SERVER) {
 		SSL_CTX_set_cookie_verify_cb(c->ctx, cookie_trust_cb);
 		SSL_CTX_set_cookie_generate_cb(c->ctx, cookie_refuse_cb);
@@ -644,7 +650,7 @@ static void record_error(struct ossl_session *s, int e)
 {
 	unsigned long le = ERR_peek_last_error();
 	const char *why = le != 0 ? ERR_reason_error_string(le) : NULL;
-	char lib[128], alert[96] = "";
+	char lib[96], alert[64] = "";
 
 	if (why != NULL)
 		snprintf(lib, sizeof(lib), "%s", why);
@@ -679,15 +685,27 @@ static bool fatal_alert_received(const struct ossl_session *s)
  * a server that continues at 1, with the record sequence of the
  * ClientHello and the ClientHello in its transcript, as after a
  * HelloVerifyRequest of its own.  Its cookie callbacks take the gateway's
- * word (cookie_trust_cb) and never make a cookie (cookie_refuse_cb).
+ * word (cookie_trust_cb) and never make a cookie (cookie_refuse_cb).  A
+ * ClientHello at message_seq 0, from a client that saw no
+ * HelloVerifyRequest, goes to the fresh server as it is.
  * 0 when the handshake can go on, -EAGAIN when the datagram was not a
  * ClientHello it takes (dropped), or an error.
  */
 static int accept_hello(struct ossl_session *s)
 {
-	BIO_ADDR *addr = BIO_ADDR_new();
+	struct dtls_client_hello ch;
+	BIO_ADDR *addr;
 	int ret;
 
+	if (dtls_parse_client_hello(s->base.in + s->base.in_off,
+				    s->base.in_len - s->base.in_off,
+				    &ch) == DTLS_HELLO_OK &&
+	    ch.message_seq == 0) {
+		/* no HelloVerifyRequest before it: taken as it is */
+		s->listening = false;
+		return 0;
+	}
+	addr = BIO_ADDR_new();
 	ret = addr != NULL ? DTLSv1_listen(s->ssl, addr) : -1;
 	BIO_ADDR_free(addr);
 	if (ret == 0) {

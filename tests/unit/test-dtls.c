@@ -239,15 +239,21 @@ static void pump(struct pair *p)
 	}
 }
 
-/* Handshake to the end; both sides established. */
-static void pair_connect(struct pair *p, const void *resume)
+/* Pump to the end; both sides established. */
+static void pair_connect_pumped(struct pair *p)
 {
-	pair_client(p, resume);
 	pump(p);
 	assert_int_equal(p->server_err, 0);
 	assert_int_equal(p->client_err, 0);
 	assert_true(dtls_session_established(p->client));
 	assert_true(dtls_session_established(p->server));
+}
+
+/* Handshake to the end; both sides established. */
+static void pair_connect(struct pair *p, const void *resume)
+{
+	pair_client(p, resume);
+	pair_connect_pumped(p);
 }
 
 /* One record of size bytes from one side to the other, read back whole. */
@@ -495,6 +501,25 @@ static void test_server_retransmits_on_our_timer(void **state)
 	pump(p);
 	assert_true(dtls_session_established(p->client));
 	assert_true(dtls_session_established(p->server));
+	pair_free(p);
+}
+
+/*
+ * A server session given a client's very first ClientHello, with no
+ * cookie exchange in front: OpenSSL takes it as it is (message_seq 0),
+ * wolfSSL answers with a HelloVerifyRequest of its own.
+ */
+static void test_hello_at_seq0(void **state)
+{
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
+	struct dtls_io io = { .send = link_send, .arg = &p->to_client };
+
+	pair_client(p, NULL);
+	p->server = dtls_session_create(p->sctx, (struct sockaddr *)&p->caddr,
+					sizeof(p->caddr), NULL, &io, NULL);
+	assert_non_null(p->server);
+	pair_connect_pumped(p);
+	roundtrip(p, 100);
 	pair_free(p);
 }
 
@@ -756,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_cookie_rotation),
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_server_retransmits_on_our_timer),
+		cmocka_unit_test(test_hello_at_seq0),
 		cmocka_unit_test(test_handshake_gives_up),
 		cmocka_unit_test(test_pinning),
 		cmocka_unit_test(test_client_pinning),
@@ -770,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_handshake_with_cookie),
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_server_retransmits_on_our_timer),
+		cmocka_unit_test(test_hello_at_seq0),
 		cmocka_unit_test(test_pinning),
 		cmocka_unit_test(test_client_pinning),
 		cmocka_unit_test(test_psk),
