@@ -33,7 +33,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "dtls_int.h"
 #include "dtlsgw/errors.h"
@@ -130,12 +129,13 @@ static int bio_write(BIO *b, const char *buf, int len)
 		return 0;
 	if (s->hold) {
 		/* OpenSSL's own retransmission: for our timer to send */
-		struct held_dgram *h = &s->held[s->nheld];
+		uint8_t *copy = s->nheld < HELD_MAX ? malloc((size_t)len)
+						    : NULL;
 
-		if (s->nheld < HELD_MAX &&
-		    (h->buf = malloc((size_t)len)) != NULL) {
-			memcpy(h->buf, buf, (size_t)len);
-			h->len = (size_t)len;
+		if (copy != NULL) {
+			memcpy(copy, buf, (size_t)len);
+			s->held[s->nheld].buf = copy;
+			s->held[s->nheld].len = (size_t)len;
 			s->nheld++;
 		}
 		return len;
