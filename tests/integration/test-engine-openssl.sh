@@ -164,6 +164,32 @@ wait_log "$T/nclient2.log" "hostname mismatch" 5 ||
 	fail "no 'hostname mismatch' in the log"
 ok "host name checked against the certificate"
 
+# SNI: s_server presents the certificate for localhost only to a client that
+# asks for that name, another one otherwise (which the host name check
+# refuses), so the handshake succeeds only if SNI was sent.  s_server serves
+# one peer at a time: one for each engine.
+for engine in openssl wolfssl; do
+	S=$(free_port)
+	mkfifo "$T/s_server-$engine.in"
+	start "s_server-$engine" sh -c "exec openssl s_server -dtls1_2 \
+		-accept localhost:$S -quiet \
+		-cert $C/client.pem -key $C/client.key -servername localhost \
+		-cert2 $C/server.pem -key2 $C/server.key \
+		<'$T/s_server-$engine.in'"
+	exec 7>"$T/s_server-$engine.in"
+	sleep 0.5
+	L=$(free_port)
+	gw "sni-$engine" --engine "$engine" -l "udp://127.0.0.1:$L" \
+		-f "dtls://localhost:$S" --ca "$C/ca.pem"
+	echo "sni from $engine" >"$T/sni-$engine.in"
+	start_in "sni-client-$engine" "$T/sni-$engine.in" \
+		socat -t 5 - "UDP:127.0.0.1:$L"
+	wait_log "$T/s_server-$engine.log" "sni from $engine" 10 ||
+		fail "$engine: s_server did not get the datagram (no SNI?)"
+	exec 7>&-
+	ok "$engine sends SNI: s_server chose the certificate for localhost"
+done
+
 # --- 5. PSK across the engines --------------------------------------------
 KEY=00112233445566778899aabbccddeeff
 P7=$(free_port)
