@@ -114,6 +114,13 @@ int dtls_global_init(const char *keylog_path)
 	return 0;
 }
 
+void dtls_thread_cleanup(void)
+{
+#ifdef FP_ECC
+	wc_ecc_fp_free();
+#endif
+}
+
 void dtls_global_cleanup(void)
 {
 	if (keylog_fd != -1)
@@ -122,6 +129,7 @@ void dtls_global_cleanup(void)
 	free(ephemeral.cert_der);
 	free(ephemeral.key_der);
 	memset(&ephemeral, 0, sizeof(ephemeral));
+	dtls_thread_cleanup();
 	wolfSSL_Cleanup();
 }
 

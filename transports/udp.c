@@ -57,6 +57,11 @@ static const struct udp_transport *udp_of_const(const struct transport *t)
 		(const char *)t - offsetof(struct udp_transport, base));
 }
 
+static int setint(int fd, int level, int opt, int val)
+{
+	return setsockopt(fd, level, opt, &val, sizeof(val));
+}
+
 /* Does sa come from the host of the unconnected flow's remote? */
 static bool from_remote_host(const struct udp_transport *u,
 			     const struct sockaddr_storage *sa)
@@ -86,9 +91,21 @@ static bool is_wildcard(const struct sockaddr *sa)
 	return false;
 }
 
-static int setint(int fd, int level, int opt, int val)
+/* Is addr free, for a socket that does not share ports?  0 or -errno. */
+static int probe_free(const struct transport_params *p)
 {
-	return setsockopt(fd, level, opt, &val, sizeof(val));
+	int fd = socket(p->addr->sa_family,
+			SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int ret = 0;
+
+	if (fd == -1)
+		return -errno;
+	if (p->addr->sa_family == AF_INET6)
+		setint(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	if (bind(fd, p->addr, p->addrlen) == -1)
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 static int udp_open(struct transport **out, const struct transport_params *p)
@@ -99,6 +116,11 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 	*out = NULL;
 	if (p->ep != NULL && p->ep->nparams > 0)
 		return -EINVAL;
+	if (p->role == TRANSPORT_LISTEN && p->reuseport && p->exclusive) {
+		ret = probe_free(p);
+		if (ret != 0)
+			return ret;
+	}
 	fd = socket(p->addr->sa_family,
 		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
@@ -118,9 +140,14 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 		if (u->family == AF_INET6 &&
 		    setint(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) == -1)
 			goto fail_errno;
-		/* best effort: the kernel caps these at rmem_max/wmem_max */
-		setint(fd, SOL_SOCKET, SO_RCVBUF, LISTEN_BUFSZ);
-		setint(fd, SOL_SOCKET, SO_SNDBUF, LISTEN_BUFSZ);
+		/*
+		 * Best effort: as root, beyond rmem_max/wmem_max; otherwise
+		 * the kernel caps them there.
+		 */
+		if (setint(fd, SOL_SOCKET, SO_RCVBUFFORCE, LISTEN_BUFSZ) == -1)
+			setint(fd, SOL_SOCKET, SO_RCVBUF, LISTEN_BUFSZ);
+		if (setint(fd, SOL_SOCKET, SO_SNDBUFFORCE, LISTEN_BUFSZ) == -1)
+			setint(fd, SOL_SOCKET, SO_SNDBUF, LISTEN_BUFSZ);
 		if (is_wildcard(p->addr)) {
 			u->pktinfo = true;
 			if (u->family == AF_INET)

@@ -61,12 +61,16 @@ static int do_echo(const char *host, const char *port)
 	struct sockaddr_storage ss, peer;
 	socklen_t len, plen;
 	static uint8_t buf[MAXDG];
-	int fd, one = 1;
+	int fd, one = 1, bufsz = 4 * 1024 * 1024;
 
 	if (resolve(host, port, AI_PASSIVE, &ss, &len) != 0)
 		return 2;
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* room for bursts from many peers at once, beyond rmem_max as root */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz,
+		       sizeof(bufsz)) == -1)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
 	if (fd == -1 || bind(fd, (struct sockaddr *)&ss, len) == -1) {
 		perror("udptool echo: bind");
 		return 2;
