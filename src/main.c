@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "dtlsgw-config.h"
@@ -349,6 +350,32 @@ static int prepare_all(struct holder *h, struct config_error *err)
 	return 0;
 }
 
+/*
+ * Every session on the forwarding side has a socket of its own: raise the
+ * descriptor limit to what the system allows, and say what max-sessions
+ * it leaves room for.
+ */
+static void raise_fd_limit(const struct config *cfg)
+{
+	struct rlimit rl;
+	unsigned long long want = 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	for (size_t i = 0; i < cfg->nroutes; i++)
+		want += cfg->routes[i].max_sessions;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+		log_warnx("open files limit %llu is below the %llu that "
+			  "max-sessions may need: raise it (ulimit -n, "
+			  "LimitNOFILE=) or lower max-sessions",
+			  (unsigned long long)rl.rlim_cur, want);
+}
+
 static unsigned int default_workers(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -423,6 +450,7 @@ int main(int argc, char *argv[])
 			  cfg->metrics);
 
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit(cfg);
 	g.nworkers = cfg->workers > 0 ? cfg->workers : default_workers();
 	if (g.nworkers > MAX_WORKERS)
 		g.nworkers = MAX_WORKERS;
