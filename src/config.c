@@ -2131,7 +2131,10 @@ void config_print(const struct config *cfg, FILE *f)
 		cfg->file != NULL ? cfg->file : "none");
 	fprintf(f, "engine: %s\n",
 		cfg->engine == ENGINE_OPENSSL ? "openssl" : "wolfssl");
-	fprintf(f, "workers: %u\n", cfg->workers);
+	if (cfg->workers == 0)
+		fprintf(f, "workers: one per core\n");
+	else
+		fprintf(f, "workers: %u\n", cfg->workers);
 	fprintf(f, "log-level: %s\n", log_level_name(cfg->log_level));
 	fprintf(f, "metrics: %s\n", or_none(cfg->metrics));
 	fprintf(f, "keylog: %s\n", or_none(cfg->keylog));
@@ -2222,7 +2225,8 @@ void config_usage(FILE *f)
 "  --max-handshakes-per-source N\n"
 "                              handshakes in progress per source address\n"
 "                              (default %d)\n"
-"  --workers N                 (default %d)\n"
+"  --workers N                 event loops, one thread each (default: one\n"
+"                              per core)\n"
 "  --metrics HOST:PORT         Prometheus text format at /metrics\n"
 "  --log-level error|warn|info|debug   (default info)\n"
 "  --check                     validate the configuration, print what\n"
@@ -2251,5 +2255,5 @@ void config_usage(FILE *f)
 "A fingerprint is sha256: followed by 64 hex digits, with or without\n"
 "colons.  Options also take the form --key=value.\n",
 		CONFIG_DEFAULT_IDLE_TIMEOUT, CONFIG_DEFAULT_MAX_SESSIONS,
-		CONFIG_DEFAULT_MAX_HS_PER_SOURCE, CONFIG_DEFAULT_WORKERS);
+		CONFIG_DEFAULT_MAX_HS_PER_SOURCE);
 }

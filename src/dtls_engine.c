@@ -96,12 +96,20 @@ fail:
 	return ret;
 }
 
+void dtls_thread_cleanup(void)
+{
+	for (size_t i = 0; i < NENGINES; i++)
+		if (engines[i] != NULL)
+			engines[i]->thread_cleanup();
+}
+
 void dtls_global_cleanup(void)
 {
 	if (keylog_fd != -1)
 		close(keylog_fd);
 	keylog_fd = -1;
 	dtls_ephemeral_free();
+	dtls_thread_cleanup();
 	for (size_t i = 0; i < NENGINES; i++)
 		if (engines[i] != NULL)
 			engines[i]->global_cleanup();

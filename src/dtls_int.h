@@ -80,6 +80,8 @@ struct dtls_engine_ops {
 
 	int	(*global_init)(void);
 	void	(*global_cleanup)(void);
+	/* Free what the library keeps for the calling thread. */
+	void	(*thread_cleanup)(void);
 
 	int	(*ctx_create)(const struct dtls_ctx_params *p,
 			      struct dtls_ctx **out, char *err, size_t errlen);

@@ -237,6 +237,11 @@ static void ossl_global_cleanup(void)
 	bio_method = NULL;
 }
 
+static void ossl_thread_cleanup(void)
+{
+	OPENSSL_thread_stop();
+}
+
 /* Callbacks ------------------------------------------------------------- */
 
 static struct ossl_session *session_of_ssl(const SSL *ssl)
@@ -918,6 +923,7 @@ const struct dtls_engine_ops dtls_engine_openssl = {
 	.kind = ENGINE_OPENSSL,
 	.global_init = ossl_global_init,
 	.global_cleanup = ossl_global_cleanup,
+	.thread_cleanup = ossl_thread_cleanup,
 	.ctx_create = ossl_ctx_create,
 	.ctx_destroy = ossl_ctx_destroy,
 	.session_create = ossl_session_create,

@@ -19,6 +19,7 @@
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
 #include "dtls_int.h"
@@ -89,6 +90,13 @@ static int wolf_global_init(void)
 static void wolf_global_cleanup(void)
 {
 	wolfSSL_Cleanup();
+}
+
+static void wolf_thread_cleanup(void)
+{
+#ifdef FP_ECC
+	wc_ecc_fp_free();
+#endif
 }
 
 /* Contexts -------------------------------------------------------------- */
@@ -660,6 +668,7 @@ const struct dtls_engine_ops dtls_engine_wolfssl = {
 	.kind = ENGINE_WOLFSSL,
 	.global_init = wolf_global_init,
 	.global_cleanup = wolf_global_cleanup,
+	.thread_cleanup = wolf_thread_cleanup,
 	.ctx_create = wolf_ctx_create,
 	.ctx_destroy = wolf_ctx_destroy,
 	.session_create = wolf_session_create,

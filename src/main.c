@@ -1,11 +1,19 @@
 /*
- * dtlsgw: options, signals, workers, the loop; nothing else.
+ * dtlsgw: options, signals, workers, the loops; nothing else.
+ *
+ * Worker 0 runs on the main thread and takes the signals; the others run
+ * a loop each on a thread of their own.  Every route runs on every worker,
+ * its listening sockets sharing the port (SO_REUSEPORT), so that the
+ * kernel keeps each peer on one worker; a route whose peers share one
+ * session runs on worker 0 alone.  What changes a worker's routes or reads
+ * its counters runs on that worker's thread (worker_call).
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "dtlsgw-config.h"
@@ -17,20 +25,44 @@
 #include "dtlsgw/route.h"
 #include "dtlsgw/worker.h"
 
+#define MAX_WORKERS	256
+
+/* A configuration, kept as long as a running route points into it. */
+struct holder {
+	struct config	cfg;
+	unsigned int	refs;
+};
+
+/* A route definition and its instance on each worker. */
 struct running {
 	struct route_def	*def;
-	struct route		*route;
+	struct holder		*holder;
+	struct route		*routes[MAX_WORKERS];
 };
 
 static struct {
 	int			 argc;
 	char *const		*argv;
-	struct config		 cfg;
-	struct running		*routes;
-	size_t			 nroutes;
-	struct worker		*worker;
+	struct holder		*cur;
+	struct running		*run;
+	size_t			 nrun;
+	struct worker		*workers[MAX_WORKERS];
+	unsigned int		 nworkers;
 	uint8_t			 cookie_master[32];
 } g;
+
+static struct holder *holder_new(void)
+{
+	return calloc(1, sizeof(struct holder));
+}
+
+static void holder_put(struct holder *h)
+{
+	if (h == NULL || --h->refs > 0)
+		return;
+	config_free(&h->cfg);
+	free(h);
+}
 
 static void print_fingerprints(FILE *f, const struct running *rs, size_t n)
 {
@@ -48,30 +80,6 @@ static void print_fingerprints(FILE *f, const struct running *rs, size_t n)
 	}
 }
 
-/* Prepare a definition for every route of cfg; exit-2 errors in *err. */
-static int prepare_all(const struct config *cfg, struct running **out,
-		       struct config_error *err)
-{
-	struct running *rs = calloc(cfg->nroutes, sizeof(*rs));
-
-	*out = NULL;
-	if (rs == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < cfg->nroutes; i++) {
-		int ret = route_def_prepare(&cfg->routes[i], g.cookie_master,
-					    &rs[i].def, err);
-
-		if (ret != 0) {
-			for (size_t j = 0; j < i; j++)
-				route_def_free(rs[j].def);
-			free(rs);
-			return ret;
-		}
-	}
-	*out = rs;
-	return 0;
-}
-
 static void log_route(const struct route_def *def, const char *verb)
 {
 	char l[600], f[600];
@@ -82,215 +90,401 @@ static void log_route(const struct route_def *def, const char *verb)
 		 def->cfg->profile != NULL ? def->cfg->profile->name : "raw");
 }
 
-static void on_stats(void *arg)
+/* How many workers run def: all, or worker 0 alone. */
+static unsigned int workers_for(const struct route_def *def)
 {
-	(void)arg;
-	for (size_t i = 0; i < g.nroutes; i++)
-		if (g.routes[i].route != NULL)
-			route_log_stats(g.routes[i].route);
+	return def->single_worker ? 1 : g.nworkers;
+}
+
+/*
+ * Bind def on worker i (before the worker's thread runs, or on it).  0 or
+ * a negative errno, logged by route_start().
+ */
+static int start_on(struct running *rn, unsigned int i)
+{
+	unsigned int n = workers_for(rn->def);
+
+	if (i >= n)
+		return 0;
+	return route_start(g.workers[i], rn->def, n > 1, n, &rn->routes[i]);
+}
+
+/* The routes of worker i stop (on its thread). */
+struct stop_arg {
+	unsigned int	worker;
+	bool		graceful;
+	bool		and_loop;
+};
+
+static void stop_on_worker(void *arg)
+{
+	struct stop_arg *sa = arg;
+
+	for (size_t r = 0; r < g.nrun; r++) {
+		route_stop(g.run[r].routes[sa->worker], sa->graceful);
+		g.run[r].routes[sa->worker] = NULL;
+	}
+	if (sa->and_loop)
+		worker_stop(g.workers[sa->worker]);
+}
+
+static void stop_everything(bool graceful)
+{
+	for (unsigned int i = g.nworkers; i-- > 0;) {
+		struct stop_arg sa = { .worker = i, .graceful = graceful,
+				       .and_loop = true };
+
+		worker_call(g.workers[i], stop_on_worker, &sa);
+	}
 }
 
 static void on_terminate(void *arg)
 {
 	(void)arg;
 	log_info("shutting down: closing every session with close_notify");
-	for (size_t i = 0; i < g.nroutes; i++) {
-		route_stop(g.routes[i].route, true);
-		g.routes[i].route = NULL;
-	}
-	worker_stop(g.worker);
+	stop_everything(true);
 }
 
-static const struct route_config *find_equal(const struct config *cfg,
-					     const struct route_config *rc)
+struct stats_arg {
+	struct running		*rn;
+	unsigned int		 worker;
+	struct route_stats	*sum;
+};
+
+static void stats_on_worker(void *arg)
 {
-	for (size_t i = 0; i < cfg->nroutes; i++)
-		if (config_route_equal(&cfg->routes[i], rc))
-			return &cfg->routes[i];
-	return NULL;
+	struct stats_arg *sa = arg;
+
+	if (sa->rn->routes[sa->worker] != NULL)
+		route_stats_add(sa->sum, sa->rn->routes[sa->worker]);
+}
+
+static void on_stats(void *arg)
+{
+	(void)arg;
+	for (size_t r = 0; r < g.nrun; r++) {
+		unsigned int n = workers_for(g.run[r].def);
+		uint64_t per_worker[MAX_WORKERS];
+		struct route_stats sum;
+
+		memset(&sum, 0, sizeof(sum));
+		for (unsigned int i = 0; i < n; i++) {
+			struct stats_arg sa = { .rn = &g.run[r], .worker = i,
+						.sum = &sum };
+			uint64_t before = sum.sessions_active;
+
+			worker_call(g.workers[i], stats_on_worker, &sa);
+			per_worker[i] = sum.sessions_active - before;
+		}
+		route_log_stats(g.run[r].def, &sum, per_worker, n);
+	}
+}
+
+/* What a reload changes, applied by each worker to its own routes. */
+struct reload_plan {
+	struct running	*old;
+	size_t		 nold;
+	bool		*keep;		/* per old route */
+	struct running	*new;
+	size_t		 nnew;
+	bool		*start;		/* per new route */
+	unsigned int	 worker;
+	size_t		 started;
+};
+
+static void reload_on_worker(void *arg)
+{
+	struct reload_plan *p = arg;
+	unsigned int i = p->worker;
+
+	for (size_t r = 0; r < p->nold; r++) {
+		if (p->keep[r] || p->old[r].routes[i] == NULL)
+			continue;
+		route_stop(p->old[r].routes[i], true);
+		p->old[r].routes[i] = NULL;
+	}
+	for (size_t r = 0; r < p->nnew; r++)
+		if (p->start[r] && start_on(&p->new[r], i) == 0 &&
+		    p->new[r].routes[i] != NULL)
+			p->started++;
+}
+
+static void reload_refused(const struct config_error *err)
+{
+	log_errx("reload refused, still running the old configuration: "
+		 "%s: %s%s%s",
+		 err->where, err->key, err->key[0] != '\0' ? ": " : "",
+		 err->msg);
 }
 
 static void on_reload(void *arg)
 {
-	struct config ncfg = { 0 };
 	struct config_error err = { 0 };
-	struct running *nrs;
-	size_t kept = 0, started = 0, stopped = 0;
+	struct holder *nh;
+	struct reload_plan plan = { 0 };
+	size_t kept = 0, stopped = 0;
 
 	(void)arg;
 	log_info("SIGHUP: reloading the configuration");
-	if (config_build(&ncfg, g.argc, g.argv, &err) != 0) {
-		log_errx("reload refused, still running the old "
-			 "configuration: %s: %s%s%s",
-			 err.where, err.key, err.key[0] != '\0' ? ": " : "",
-			 err.msg);
+	nh = holder_new();
+	if (nh == NULL)
+		return;
+	if (config_build(&nh->cfg, g.argc, g.argv, &err) != 0) {
+		reload_refused(&err);
+		free(nh);
 		return;
 	}
-	nrs = calloc(ncfg.nroutes, sizeof(*nrs));
-	if (nrs == NULL) {
-		config_free(&ncfg);
-		return;
-	}
-	/* first every new or changed definition, so a failure changes nothing */
-	for (size_t i = 0; i < ncfg.nroutes; i++) {
+	nh->refs = 1;	/* held as the current configuration */
+	plan.old = g.run;
+	plan.nold = g.nrun;
+	plan.nnew = nh->cfg.nroutes;
+	plan.keep = calloc(g.nrun + 1, sizeof(bool));
+	plan.new = calloc(nh->cfg.nroutes, sizeof(*plan.new));
+	plan.start = calloc(nh->cfg.nroutes, sizeof(bool));
+	if (plan.keep == NULL || plan.new == NULL || plan.start == NULL)
+		goto fail;
+	/* every new or changed definition first, so a failure changes nothing */
+	for (size_t i = 0; i < plan.nnew; i++) {
+		const struct route_config *rc = &nh->cfg.routes[i];
 		bool same = false;
 
-		for (size_t j = 0; j < g.nroutes; j++)
-			if (config_route_equal(g.routes[j].def->cfg,
-					       &ncfg.routes[i]))
+		for (size_t j = 0; j < g.nrun && !same; j++) {
+			if (!plan.keep[j] &&
+			    config_route_equal(g.run[j].def->cfg, rc)) {
+				plan.keep[j] = true;
+				plan.new[i] = g.run[j];
 				same = true;
+			}
+		}
 		if (same)
 			continue;
-		if (route_def_prepare(&ncfg.routes[i], g.cookie_master,
-				      &nrs[i].def, &err) != 0) {
-			log_errx("reload refused, still running the old "
-				 "configuration: %s: %s%s%s",
-				 err.where, err.key,
-				 err.key[0] != '\0' ? ": " : "", err.msg);
-			for (size_t j = 0; j < i; j++)
-				route_def_free(nrs[j].def);
-			free(nrs);
-			config_free(&ncfg);
-			return;
+		if (route_def_prepare(rc, g.cookie_master, &plan.new[i].def,
+				      &err) != 0) {
+			reload_refused(&err);
+			goto fail;
 		}
+		plan.new[i].holder = nh;
+		nh->refs++;
+		plan.start[i] = true;
 	}
-	/* stop what went away or changed; keep what is equal */
-	for (size_t j = 0; j < g.nroutes; j++) {
-		const struct route_config *same =
-			find_equal(&ncfg, g.routes[j].def->cfg);
-
-		if (same != NULL) {
-			size_t i = (size_t)(same - ncfg.routes);
-
-			g.routes[j].def->cfg = same;
-			nrs[i] = g.routes[j];
+	/* each worker stops what went away or changed, binds what is new */
+	for (unsigned int w = 0; w < g.nworkers; w++) {
+		plan.worker = w;
+		worker_call(g.workers[w], reload_on_worker, &plan);
+	}
+	for (size_t j = 0; j < g.nrun; j++) {
+		if (plan.keep[j]) {
 			kept++;
 			continue;
 		}
-		log_route(g.routes[j].def, "stopping");
-		route_stop(g.routes[j].route, true);
-		route_def_free(g.routes[j].def);
+		log_route(g.run[j].def, "stopped");
+		route_def_free(g.run[j].def);
+		holder_put(g.run[j].holder);
 		stopped++;
 	}
-	/* then bind the new ones */
-	for (size_t i = 0; i < ncfg.nroutes; i++) {
-		if (nrs[i].route != NULL || nrs[i].def == NULL)
-			continue;
-		if (route_start(g.worker, nrs[i].def, false, &nrs[i].route) ==
-		    0) {
-			log_route(nrs[i].def, "listening on");
-			started++;
+	for (size_t i = 0; i < plan.nnew; i++)
+		if (plan.start[i] && plan.new[i].routes[0] != NULL)
+			log_route(plan.new[i].def, "listening on");
+	free(g.run);
+	g.run = plan.new;
+	g.nrun = plan.nnew;
+	holder_put(g.cur);
+	g.cur = nh;
+	log_set_level(nh->cfg.log_level);
+	log_info("reloaded: %zu routes kept, %zu started, %zu stopped", kept,
+		 plan.nnew - kept, stopped);
+	free(plan.keep);
+	free(plan.start);
+	return;
+fail:
+	for (size_t i = 0; i < plan.nnew && plan.new != NULL; i++) {
+		if (plan.start != NULL && plan.start[i]) {
+			route_def_free(plan.new[i].def);
+			nh->refs--;
 		}
 	}
-	free(g.routes);
-	config_free(&g.cfg);
-	g.cfg = ncfg;
-	g.routes = nrs;
-	g.nroutes = ncfg.nroutes;
-	log_set_level(g.cfg.log_level);
-	log_info("reloaded: %zu routes kept, %zu started, %zu stopped", kept,
-		 started, stopped);
+	free(plan.keep);
+	free(plan.new);
+	free(plan.start);
+	holder_put(nh);
 }
 
 static void cleanup(void)
 {
-	for (size_t i = 0; i < g.nroutes; i++) {
-		route_stop(g.routes[i].route, false);
-		route_def_free(g.routes[i].def);
+	for (size_t r = 0; r < g.nrun; r++) {
+		for (unsigned int i = 0; i < g.nworkers; i++)
+			route_stop(g.run[r].routes[i], false);
+		route_def_free(g.run[r].def);
+		holder_put(g.run[r].holder);
 	}
-	free(g.routes);
-	g.routes = NULL;
-	g.nroutes = 0;
-	worker_destroy(g.worker);
-	g.worker = NULL;
-	config_free(&g.cfg);
+	free(g.run);
+	g.run = NULL;
+	g.nrun = 0;
+	for (unsigned int i = 0; i < g.nworkers; i++) {
+		worker_destroy(g.workers[i]);
+		g.workers[i] = NULL;
+	}
+	holder_put(g.cur);
+	g.cur = NULL;
 	dtls_global_cleanup();
+}
+
+/* One definition per route of cfg; an exit-2 error in *err. */
+static int prepare_all(struct holder *h, struct config_error *err)
+{
+	const struct config *cfg = &h->cfg;
+
+	g.run = calloc(cfg->nroutes, sizeof(*g.run));
+	if (g.run == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->nroutes; i++) {
+		int ret = route_def_prepare(&cfg->routes[i], g.cookie_master,
+					    &g.run[i].def, err);
+
+		if (ret != 0)
+			return ret;
+		g.run[i].holder = h;
+		h->refs++;
+		g.nrun++;
+	}
+	return 0;
+}
+
+/*
+ * Every session on the forwarding side has a socket of its own: raise the
+ * descriptor limit to what the system allows, and say what max-sessions
+ * it leaves room for.
+ */
+static void raise_fd_limit(const struct config *cfg)
+{
+	struct rlimit rl;
+	unsigned long long want = 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	for (size_t i = 0; i < cfg->nroutes; i++)
+		want += cfg->routes[i].max_sessions;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+		log_warnx("open files limit %llu is below the %llu that "
+			  "max-sessions may need: raise it (ulimit -n, "
+			  "LimitNOFILE=) or lower max-sessions",
+			  (unsigned long long)rl.rlim_cur, want);
+}
+
+static unsigned int default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > MAX_WORKERS ? MAX_WORKERS : (unsigned int)n;
 }
 
 int main(int argc, char *argv[])
 {
 	struct config_error err = { 0 };
+	struct config *cfg;
 	const char *keylog;
 	int ret;
 
 	g.argc = argc;
 	g.argv = argv;
-	if (config_build(&g.cfg, argc, argv, &err) != 0) {
+	g.cur = holder_new();
+	if (g.cur == NULL)
+		return 1;
+	g.cur->refs = 1;
+	cfg = &g.cur->cfg;
+	if (config_build(cfg, argc, argv, &err) != 0) {
 		config_error_print(&err, stderr);
+		free(g.cur);
 		return 2;
 	}
-	switch (g.cfg.action) {
+	switch (cfg->action) {
 	case CONFIG_ACTION_HELP:
 		config_usage(stdout);
-		config_free(&g.cfg);
+		holder_put(g.cur);
 		return 0;
 	case CONFIG_ACTION_VERSION:
 		printf("dtlsgw %s\n", DTLSGW_VERSION);
-		config_free(&g.cfg);
+		holder_put(g.cur);
 		return 0;
 	case CONFIG_ACTION_LIST_PROTOCOLS:
 		profile_print_table(stdout);
-		config_free(&g.cfg);
+		holder_put(g.cur);
 		return 0;
 	default:
 		break;
 	}
-	log_set_level(g.cfg.log_level);
-	keylog = g.cfg.keylog != NULL ? g.cfg.keylog : getenv("SSLKEYLOGFILE");
-	if (g.cfg.action == CONFIG_ACTION_CHECK)
+	log_set_level(cfg->log_level);
+	keylog = cfg->keylog != NULL ? cfg->keylog : getenv("SSLKEYLOGFILE");
+	if (cfg->action == CONFIG_ACTION_CHECK)
 		keylog = NULL;
 	ret = dtls_global_init(keylog);
 	if (ret != 0) {
 		fprintf(stderr, "dtlsgw: keylog: %s: %s\n",
 			keylog != NULL ? keylog : "", dtlsgw_strerror(ret));
-		config_free(&g.cfg);
+		holder_put(g.cur);
 		return 2;
 	}
 	if (dtls_cookie_master_new(g.cookie_master) != 0)
 		fatalx("cannot draw the cookie secret");
-	ret = prepare_all(&g.cfg, &g.routes, &err);
-	if (ret != 0) {
+	if (prepare_all(g.cur, &err) != 0) {
 		config_error_print(&err, stderr);
-		config_free(&g.cfg);
-		dtls_global_cleanup();
+		cleanup();
 		return 2;
 	}
-	g.nroutes = g.cfg.nroutes;
-	if (g.cfg.action == CONFIG_ACTION_CHECK) {
-		config_print(&g.cfg, stdout);
-		print_fingerprints(stdout, g.routes, g.nroutes);
+	if (cfg->action == CONFIG_ACTION_CHECK) {
+		config_print(cfg, stdout);
+		print_fingerprints(stdout, g.run, g.nrun);
 		printf("configuration OK\n");
 		cleanup();
 		return 0;
 	}
-	if (g.cfg.metrics != NULL)
+	if (cfg->metrics != NULL)
 		log_warnx("metrics = %s: not served by this build yet",
-			  g.cfg.metrics);
-	if (g.cfg.workers > 1)
-		log_warnx("workers = %u: this build runs one worker; "
-			  "more come with the performance work",
-			  g.cfg.workers);
+			  cfg->metrics);
 
 	signal(SIGPIPE, SIG_IGN);
-	g.worker = worker_create(0);
-	if (g.worker == NULL)
-		fatalx("cannot create the event loop");
-	for (size_t i = 0; i < g.nroutes; i++) {
-		ret = route_start(g.worker, g.routes[i].def, false,
-				  &g.routes[i].route);
-		if (ret != 0) {
-			cleanup();
-			return 1;
-		}
-		log_route(g.routes[i].def, "listening on");
+	raise_fd_limit(cfg);
+	g.nworkers = cfg->workers > 0 ? cfg->workers : default_workers();
+	if (g.nworkers > MAX_WORKERS)
+		g.nworkers = MAX_WORKERS;
+	for (unsigned int i = 0; i < g.nworkers; i++) {
+		g.workers[i] = worker_create(i);
+		if (g.workers[i] == NULL)
+			fatalx("cannot create worker %u", i);
 	}
-	worker_on_signal(g.worker, SIGTERM, on_terminate, NULL);
-	worker_on_signal(g.worker, SIGINT, on_terminate, NULL);
-	worker_on_signal(g.worker, SIGHUP, on_reload, NULL);
-	worker_on_signal(g.worker, SIGUSR1, on_stats, NULL);
-	log_info("ready: %zu route%s, pid %ld", g.nroutes,
-		 g.nroutes == 1 ? "" : "s", (long)getpid());
-	worker_run(g.worker);
+	/* bind everything before any worker thread runs */
+	for (size_t r = 0; r < g.nrun; r++) {
+		for (unsigned int i = 0; i < g.nworkers; i++) {
+			if (start_on(&g.run[r], i) != 0) {
+				cleanup();
+				return 1;
+			}
+		}
+		log_route(g.run[r].def, "listening on");
+	}
+	for (unsigned int i = 1; i < g.nworkers; i++) {
+		ret = worker_start_thread(g.workers[i], dtls_thread_cleanup);
+		if (ret != 0)
+			fatalx("cannot start worker %u: %s", i,
+			       dtlsgw_strerror(ret));
+	}
+	worker_on_signal(g.workers[0], SIGTERM, on_terminate, NULL);
+	worker_on_signal(g.workers[0], SIGINT, on_terminate, NULL);
+	worker_on_signal(g.workers[0], SIGHUP, on_reload, NULL);
+	worker_on_signal(g.workers[0], SIGUSR1, on_stats, NULL);
+	log_info("ready: %zu route%s, %u worker%s, pid %ld", g.nrun,
+		 g.nrun == 1 ? "" : "s", g.nworkers,
+		 g.nworkers == 1 ? "" : "s", (long)getpid());
+	worker_run(g.workers[0]);
+	for (unsigned int i = 1; i < g.nworkers; i++)
+		worker_join(g.workers[i]);
 	cleanup();
 	log_info("stopped");
 	return 0;

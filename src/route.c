@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,8 +57,6 @@ struct route {
 	struct session		*shared;	/* ADAPTER_F_SHARED_UPSTREAM: the one session */
 	struct dtls_cookie_jar	 jar;
 	struct route_stats	 stats;
-	uint64_t		 adapter_drops[ADAPTER_MAX_DROPS];
-	void			*resume;	/* client side: last session, to resume */
 	struct session		*graveyard;	/* killed, freed by route_reap */
 	struct log_ratelimit	 rl;
 	bool			 listen_dtls;
@@ -213,6 +212,7 @@ int route_def_prepare(const struct route_config *cfg,
 	if (def == NULL)
 		return -ENOMEM;
 	def->cfg = cfg;
+	pthread_mutex_init(&def->resume_lock, NULL);
 	memcpy(def->cookie_master, cookie_master, 32);
 	def->lops = transport_lookup(cfg->listen.scheme);
 	if (def->lops == NULL) {
@@ -268,6 +268,11 @@ int route_def_prepare(const struct route_config *cfg,
 		}
 	}
 	def->adapter.ops = cfg->profile != NULL ? cfg->profile->adapter : NULL;
+	def->single_worker = def->adapter.ops != NULL &&
+			     (def->adapter.ops->flags &
+			      ADAPTER_F_SHARED_UPSTREAM) &&
+			     !scheme_is_dtls(cfg->listen.scheme) &&
+			     scheme_is_dtls(cfg->forward.scheme);
 	if (def->adapter.ops != NULL && def->adapter.ops->init != NULL &&
 	    def->adapter.ops->init(&def->adapter, cfg) != 0) {
 		def->adapter.ops = NULL;
@@ -288,6 +293,8 @@ void route_def_free(struct route_def *def)
 		return;
 	if (def->adapter.ops != NULL && def->adapter.ops->finish != NULL)
 		def->adapter.ops->finish(&def->adapter);
+	dtls_session_saved_free(def->resume);
+	pthread_mutex_destroy(&def->resume_lock);
 	dtls_ctx_destroy(def->lctx);
 	dtls_ctx_destroy(def->fctx);
 	memset(def->cookie_master, 0, sizeof(def->cookie_master));
@@ -391,7 +398,7 @@ static void session_close(struct session *s, const char *why)
 void session_adapter_drop(struct session *s, unsigned int reason)
 {
 	if (reason < ADAPTER_MAX_DROPS)
-		s->route->adapter_drops[reason]++;
+		s->route->stats.adapter_drops[reason]++;
 }
 
 void session_end(struct session *s, const char *why)
@@ -794,8 +801,12 @@ static void fwd_established(struct session *s)
 	if (dtls_session_resumed(s->fdtls))
 		r->stats.handshakes_resumed++;
 	else {
-		dtls_session_saved_free(r->resume);
-		r->resume = dtls_session_save(s->fdtls);
+		void *saved = dtls_session_save(s->fdtls);
+
+		pthread_mutex_lock(&r->def->resume_lock);
+		dtls_session_saved_free(r->def->resume);
+		r->def->resume = saved;
+		pthread_mutex_unlock(&r->def->resume_lock);
 	}
 	s->retries = 0;
 	session_table_handshake_end(&r->table, s);
@@ -929,8 +940,10 @@ static int session_fwd_open(struct session *s)
 	{
 		struct dtls_io io = { .send = io_send_fwd, .arg = s };
 
+		pthread_mutex_lock(&r->def->resume_lock);
 		s->fdtls = dtls_session_create(def->fctx, p.addr, p.addrlen,
-					       NULL, &io, r->resume);
+					       NULL, &io, r->def->resume);
+		pthread_mutex_unlock(&r->def->resume_lock);
 	}
 	if (s->fdtls == NULL) {
 		transport_close(s->fwd);
@@ -938,7 +951,11 @@ static int session_fwd_open(struct session *s)
 		worker_timer_start(s->retry, RETRY_MAX_MS);
 		return -ENOMEM;
 	}
-	session_table_handshake_begin(&r->table, s);
+	/*
+	 * Not counted against the peer's source address: the cap guards the
+	 * handshakes strangers start with us, and local clients (many behind
+	 * one address) are bounded by max-sessions.
+	 */
 	ret = dtls_session_handshake(s->fdtls);
 	if (ret == -EAGAIN) {
 		arm_dtls_timer(s, s->fdtls, s->ftimer);
@@ -1278,7 +1295,7 @@ static void listener_rx(struct transport *t, struct dgram *d, void *arg)
 /* Routes ----------------------------------------------------------------- */
 
 int route_start(struct worker *w, struct route_def *def, bool reuseport,
-		struct route **out)
+		unsigned int nworkers, struct route **out)
 {
 	const struct route_config *cfg = def->cfg;
 	struct transport_params p = {
@@ -1288,6 +1305,8 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 		.ep = &cfg->listen,
 		.pool = worker_pool(w),
 		.reuseport = reuseport,
+		/* the first worker binds first: it checks nobody else has it */
+		.exclusive = worker_id(w) == 0,
 	};
 	const struct adapter_ops *aops = def->adapter.ops;
 	uint16_t ports[ROUTE_MAX_LISTENERS];
@@ -1316,7 +1335,10 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 		nports += aops->listen_ports(&def->adapter, cfg, ports + 1,
 					     ROUTE_MAX_LISTENERS - 1);
 	dtls_cookie_jar_init(&r->jar, def->cookie_master, DTLS_COOKIE_PERIOD_S);
-	ret = session_table_init(&r->table, cfg->max_sessions,
+	if (nworkers == 0)
+		nworkers = 1;
+	ret = session_table_init(&r->table,
+				 (cfg->max_sessions + nworkers - 1) / nworkers,
 				 cfg->max_handshakes_per_source);
 	if (ret != 0) {
 		free(r);
@@ -1368,49 +1390,62 @@ void route_stop(struct route *r, bool graceful)
 		transport_close(r->listeners[i]);
 	}
 	session_table_finish(&r->table);
-	dtls_session_saved_free(r->resume);
 	free(r);
 }
 
-void route_get_stats(const struct route *r, struct route_stats *out)
+void route_stats_add(struct route_stats *sum, const struct route *r)
 {
+	const uint64_t *from = (const uint64_t *)&r->stats;
+	uint64_t *to = (uint64_t *)sum;
 	struct session *s;
 	size_t i;
 
-	*out = r->stats;
-	out->sessions_active = session_table_count(&r->table);
+	_Static_assert(sizeof(struct route_stats) % sizeof(uint64_t) == 0,
+		       "route_stats is made of uint64_t");
+	for (i = 0; i < sizeof(struct route_stats) / sizeof(uint64_t); i++)
+		to[i] += from[i];
+	sum->sessions_active += session_table_count(&r->table);
 	for (i = 0; i < r->nlisteners; i++)
-		out->tx_dropped += r->listeners[i]->stats.tx_dropped;
+		sum->tx_dropped += r->listeners[i]->stats.tx_dropped;
 	for (s = session_table_first(&r->table, &i); s != NULL;
 	     s = session_table_next(&r->table, s, &i)) {
 		if (s->fwd != NULL) {
-			out->forward_errors += s->fwd->stats.rx_errors +
+			sum->forward_errors += s->fwd->stats.rx_errors +
 					       s->fwd->stats.tx_errors;
-			out->tx_dropped += s->fwd->stats.tx_dropped;
+			sum->tx_dropped += s->fwd->stats.tx_dropped;
 		}
 	}
 }
 
-void route_log_stats(const struct route *r)
+void route_log_stats(const struct route_def *def,
+		     const struct route_stats *st,
+		     const uint64_t *per_worker, unsigned int nworkers)
 {
-	struct route_stats st;
-	char drops[1024] = "";
-	size_t o = 0;
+	char drops[1024] = "", workers[256] = "";
+	size_t o = 0, wo = 0;
 
-	route_get_stats(r, &st);
-	if (r->def->adapter.ops != NULL) {
-		const struct adapter_ops *ops = r->def->adapter.ops;
+	for (unsigned int i = 0; per_worker != NULL && i < nworkers; i++) {
+		int n = snprintf(workers + wo, sizeof(workers) - wo, "%s%llu",
+				 i > 0 ? "," : "",
+				 (unsigned long long)per_worker[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(workers) - wo)
+			break;
+		wo += (size_t)n;
+	}
+	if (def->adapter.ops != NULL) {
+		const struct adapter_ops *ops = def->adapter.ops;
 
 		for (unsigned int i = 0; i < ops->ndrops &&
 					 i < ADAPTER_MAX_DROPS; i++) {
 			int n;
 
-			if (r->adapter_drops[i] == 0)
+			if (st->adapter_drops[i] == 0)
 				continue;
 			n = snprintf(drops + o, sizeof(drops) - o,
 				     " %s_%s=%llu", ops->name,
 				     ops->drop_names[i],
-				     (unsigned long long)r->adapter_drops[i]);
+				     (unsigned long long)st->adapter_drops[i]);
 			if (n < 0 || (size_t)n >= sizeof(drops) - o)
 				break;
 			o += (size_t)n;
@@ -1419,31 +1454,33 @@ void route_log_stats(const struct route *r)
 	for (int i = 0; i < ROUTE_DROP_MAX; i++) {
 		int n;
 
-		if (st.drops[i] == 0)
+		if (st->drops[i] == 0)
 			continue;
 		n = snprintf(drops + o, sizeof(drops) - o, " %s=%llu",
 			     route_drop_name((enum route_drop)i),
-			     (unsigned long long)st.drops[i]);
+			     (unsigned long long)st->drops[i]);
 		if (n < 0 || (size_t)n >= sizeof(drops) - o)
 			break;
 		o += (size_t)n;
 	}
-	log_info("stats route=%s sessions=%llu sessions_total=%llu "
+	log_info("stats route=%s sessions=%llu sessions_per_worker=%s "
+		 "sessions_total=%llu "
 		 "handshakes_ok=%llu handshakes_failed=%llu "
 		 "handshakes_resumed=%llu hello_verify_sent=%llu "
 		 "up_dgrams=%llu up_bytes=%llu down_dgrams=%llu "
 		 "down_bytes=%llu forward_errors=%llu tx_dropped=%llu "
 		 "drops:%s",
-		 route_name(r), (unsigned long long)st.sessions_active,
-		 (unsigned long long)st.sessions_total,
-		 (unsigned long long)st.handshakes_ok,
-		 (unsigned long long)st.handshakes_failed,
-		 (unsigned long long)st.handshakes_resumed,
-		 (unsigned long long)st.hello_verify_sent,
-		 (unsigned long long)st.up_dgrams,
-		 (unsigned long long)st.up_bytes,
-		 (unsigned long long)st.down_dgrams,
-		 (unsigned long long)st.down_bytes,
-		 (unsigned long long)st.forward_errors,
-		 (unsigned long long)st.tx_dropped, o > 0 ? drops : " none");
+		 def->cfg->name, (unsigned long long)st->sessions_active,
+		 wo > 0 ? workers : "-",
+		 (unsigned long long)st->sessions_total,
+		 (unsigned long long)st->handshakes_ok,
+		 (unsigned long long)st->handshakes_failed,
+		 (unsigned long long)st->handshakes_resumed,
+		 (unsigned long long)st->hello_verify_sent,
+		 (unsigned long long)st->up_dgrams,
+		 (unsigned long long)st->up_bytes,
+		 (unsigned long long)st->down_dgrams,
+		 (unsigned long long)st->down_bytes,
+		 (unsigned long long)st->forward_errors,
+		 (unsigned long long)st->tx_dropped, o > 0 ? drops : " none");
 }

@@ -4,6 +4,7 @@
  * main.c that includes ev.h.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,17 @@ struct signal_watch {
 struct worker {
 	unsigned int		 id;
 	struct ev_loop		*loop;
+	pthread_t		 thread;
+	bool			 has_thread;
+	void			(*at_exit)(void);
+	/* worker_call(): one call at a time, run by the async watcher */
+	ev_async		 async;
+	pthread_mutex_t		 call_lock;	/* one caller at a time */
+	pthread_mutex_t		 lock;		/* the fields below */
+	pthread_cond_t		 done_cond;
+	worker_timer_fn		 call_fn;
+	void			*call_arg;
+	bool			 call_done;
 	struct dgram_pool	*pool;
 	ev_prepare		 prepare;
 	struct transport	*dirty;
@@ -65,6 +77,28 @@ static void prepare_cb(struct ev_loop *loop, ev_prepare *p, int revents)
 	}
 }
 
+static void async_cb(struct ev_loop *loop, ev_async *a, int revents)
+{
+	struct worker *w = a->data;
+	worker_timer_fn fn;
+	void *arg;
+
+	(void)loop;
+	(void)revents;
+	pthread_mutex_lock(&w->lock);
+	fn = w->call_fn;
+	arg = w->call_arg;
+	w->call_fn = NULL;
+	pthread_mutex_unlock(&w->lock);
+	if (fn == NULL)
+		return;
+	fn(arg);
+	pthread_mutex_lock(&w->lock);
+	w->call_done = true;
+	pthread_cond_signal(&w->done_cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
 struct worker *worker_create(unsigned int id)
 {
 	struct worker *w = calloc(1, sizeof(*w));
@@ -72,6 +106,9 @@ struct worker *worker_create(unsigned int id)
 	if (w == NULL)
 		return NULL;
 	w->id = id;
+	pthread_mutex_init(&w->call_lock, NULL);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->done_cond, NULL);
 	w->loop = id == 0 ? ev_default_loop(EVFLAG_AUTO)
 			  : ev_loop_new(EVFLAG_AUTO);
 	w->pool = dgram_pool_create(POOL_PREALLOC, POOL_MAX);
@@ -82,6 +119,9 @@ struct worker *worker_create(unsigned int id)
 	ev_prepare_init(&w->prepare, prepare_cb);
 	w->prepare.data = w;
 	ev_prepare_start(w->loop, &w->prepare);
+	ev_async_init(&w->async, async_cb);
+	w->async.data = w;
+	ev_async_start(w->loop, &w->async);
 	return w;
 }
 
@@ -90,6 +130,7 @@ void worker_destroy(struct worker *w)
 	if (w == NULL)
 		return;
 	if (w->loop != NULL) {
+		ev_async_stop(w->loop, &w->async);
 		ev_prepare_stop(w->loop, &w->prepare);
 		for (size_t i = 0; i < w->nsignals; i++)
 			ev_signal_stop(w->loop, &w->signals[i].sig);
@@ -97,6 +138,9 @@ void worker_destroy(struct worker *w)
 			ev_loop_destroy(w->loop);
 	}
 	dgram_pool_destroy(w->pool);
+	pthread_cond_destroy(&w->done_cond);
+	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->call_lock);
 	free(w);
 }
 
@@ -123,6 +167,62 @@ void worker_run(struct worker *w)
 void worker_stop(struct worker *w)
 {
 	ev_break(w->loop, EVBREAK_ALL);
+}
+
+static void *thread_main(void *arg)
+{
+	struct worker *w = arg;
+
+	ev_run(w->loop, 0);
+	if (w->at_exit != NULL)
+		w->at_exit();
+	return NULL;
+}
+
+int worker_start_thread(struct worker *w, void (*at_exit)(void))
+{
+	sigset_t all, old;
+	int ret;
+
+	/* signals are the main thread's (worker 0's): the thread starts
+	 * with every one blocked */
+	w->at_exit = at_exit;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = pthread_create(&w->thread, NULL, thread_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret != 0)
+		return -ret;
+	w->has_thread = true;
+	return 0;
+}
+
+void worker_join(struct worker *w)
+{
+	if (w == NULL || !w->has_thread)
+		return;
+	pthread_join(w->thread, NULL);
+	w->has_thread = false;
+}
+
+void worker_call(struct worker *w, worker_timer_fn fn, void *arg)
+{
+	if (!w->has_thread || pthread_equal(w->thread, pthread_self())) {
+		fn(arg);
+		return;
+	}
+	pthread_mutex_lock(&w->call_lock);
+	pthread_mutex_lock(&w->lock);
+	w->call_fn = fn;
+	w->call_arg = arg;
+	w->call_done = false;
+	pthread_mutex_unlock(&w->lock);
+	ev_async_send(w->loop, &w->async);
+	pthread_mutex_lock(&w->lock);
+	while (!w->call_done)
+		pthread_cond_wait(&w->done_cond, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->call_lock);
 }
 
 static void read_cb(struct ev_loop *loop, ev_io *io, int revents)

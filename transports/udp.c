@@ -5,9 +5,15 @@
  * that side); on a wildcard address it learns which local address each
  * datagram was sent to (IP_PKTINFO, IPV6_RECVPKTINFO) and answers from that
  * address.  A connecting socket is connected to its one remote peer.
+ *
+ * Sending, a run of datagrams of one size to one destination leaves as one
+ * message segmented by the kernel (UDP GSO, UDP_SEGMENT, Linux 4.18), the
+ * last of the run possibly shorter; where the kernel refuses, the
+ * transport falls back to a message per datagram for good.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +27,13 @@
 /* Socket buffers of a listening socket: room for bursts from many peers. */
 #define LISTEN_BUFSZ	(4 * 1024 * 1024)
 
-#define CTRL_LEN	CMSG_SPACE(sizeof(struct in6_pktinfo))
+/* A packet info and a GSO segment size fit one control buffer. */
+#define CTRL_LEN	(CMSG_SPACE(sizeof(struct in6_pktinfo)) + \
+			 CMSG_SPACE(sizeof(uint16_t)))
+
+/* The kernel's limits on one GSO message (UDP_MAX_SEGMENTS is 64). */
+#define GSO_MAX_SEGS	64
+#define GSO_MAX_BYTES	65000
 
 struct udp_transport {
 	struct transport	 base;
@@ -29,6 +41,7 @@ struct udp_transport {
 	int			 family;
 	bool			 connected;
 	bool			 filter;	/* unconnected flow: only from remote's host */
+	bool			 gso;		/* runs of equal datagrams as one message */
 	struct sockaddr_storage	 remote;		/* unconnected flow: default destination */
 	socklen_t		 remotelen;
 	struct sockaddr_storage	 bound;		/* listener: our address */
@@ -55,6 +68,11 @@ static const struct udp_transport *udp_of_const(const struct transport *t)
 {
 	return (const struct udp_transport *)(const void *)(
 		(const char *)t - offsetof(struct udp_transport, base));
+}
+
+static int setint(int fd, int level, int opt, int val)
+{
+	return setsockopt(fd, level, opt, &val, sizeof(val));
 }
 
 /* Does sa come from the host of the unconnected flow's remote? */
@@ -86,9 +104,21 @@ static bool is_wildcard(const struct sockaddr *sa)
 	return false;
 }
 
-static int setint(int fd, int level, int opt, int val)
+/* Is addr free, for a socket that does not share ports?  0 or -errno. */
+static int probe_free(const struct transport_params *p)
 {
-	return setsockopt(fd, level, opt, &val, sizeof(val));
+	int fd = socket(p->addr->sa_family,
+			SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int ret = 0;
+
+	if (fd == -1)
+		return -errno;
+	if (p->addr->sa_family == AF_INET6)
+		setint(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	if (bind(fd, p->addr, p->addrlen) == -1)
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 static int udp_open(struct transport **out, const struct transport_params *p)
@@ -99,6 +129,11 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 	*out = NULL;
 	if (p->ep != NULL && p->ep->nparams > 0)
 		return -EINVAL;
+	if (p->role == TRANSPORT_LISTEN && p->reuseport && p->exclusive) {
+		ret = probe_free(p);
+		if (ret != 0)
+			return ret;
+	}
 	fd = socket(p->addr->sa_family,
 		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
@@ -111,6 +146,7 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 	u->fd = fd;
 	u->family = p->addr->sa_family;
 	u->pool = p->pool;
+	u->gso = true;
 	if (p->role == TRANSPORT_LISTEN) {
 		setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 		if (p->reuseport && setint(fd, SOL_SOCKET, SO_REUSEPORT, 1) == -1)
@@ -118,9 +154,14 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 		if (u->family == AF_INET6 &&
 		    setint(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) == -1)
 			goto fail_errno;
-		/* best effort: the kernel caps these at rmem_max/wmem_max */
-		setint(fd, SOL_SOCKET, SO_RCVBUF, LISTEN_BUFSZ);
-		setint(fd, SOL_SOCKET, SO_SNDBUF, LISTEN_BUFSZ);
+		/*
+		 * Best effort: as root, beyond rmem_max/wmem_max; otherwise
+		 * the kernel caps them there.
+		 */
+		if (setint(fd, SOL_SOCKET, SO_RCVBUFFORCE, LISTEN_BUFSZ) == -1)
+			setint(fd, SOL_SOCKET, SO_RCVBUF, LISTEN_BUFSZ);
+		if (setint(fd, SOL_SOCKET, SO_SNDBUFFORCE, LISTEN_BUFSZ) == -1)
+			setint(fd, SOL_SOCKET, SO_SNDBUF, LISTEN_BUFSZ);
 		if (is_wildcard(p->addr)) {
 			u->pktinfo = true;
 			if (u->family == AF_INET)
@@ -292,11 +333,10 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 	return 0;
 }
 
-static size_t set_pktinfo(const struct dgram *d, int family, char *ctrl)
+/* Append a packet info for d's local address at c; returns its space. */
+static size_t put_pktinfo(const struct dgram *d, int family,
+			  struct cmsghdr *c)
 {
-	struct cmsghdr *c = (struct cmsghdr *)(void *)ctrl;
-
-	memset(ctrl, 0, CTRL_LEN);
 	if (family == AF_INET && d->local.ss_family == AF_INET) {
 		struct in_pktinfo pi;
 
@@ -323,57 +363,115 @@ static size_t set_pktinfo(const struct dgram *d, int family, char *ctrl)
 	return 0;
 }
 
+static size_t put_segment(uint16_t size, struct cmsghdr *c)
+{
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(size));
+	memcpy(CMSG_DATA(c), &size, sizeof(size));
+	return CMSG_SPACE(sizeof(size));
+}
+
+static bool same_destination(const struct dgram *a, const struct dgram *b)
+{
+	return a->peerlen == b->peerlen &&
+	       memcmp(&a->peer, &b->peer, a->peerlen) == 0 &&
+	       a->locallen == b->locallen &&
+	       memcmp(&a->local, &b->local, a->locallen) == 0;
+}
+
+/*
+ * How many of in[i..n) go in one message: a run to one destination of
+ * datagrams of in[i]'s size, the last possibly shorter.
+ */
+static size_t run_length(const struct udp_transport *u,
+			 struct dgram *const *in, size_t i, size_t n)
+{
+	size_t j = i + 1, seg = in[i]->len, bytes = seg;
+
+	if (!u->gso || seg == 0)
+		return 1;
+	while (j < n && j - i < GSO_MAX_SEGS && in[j]->len <= seg &&
+	       in[j]->len > 0 && bytes + in[j]->len <= GSO_MAX_BYTES &&
+	       same_destination(in[i], in[j])) {
+		bytes += in[j]->len;
+		j++;
+		if (in[j - 1]->len < seg)
+			break;	/* a shorter one ends the run */
+	}
+	return j - i;
+}
+
 static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
 		    size_t *nsent)
 {
 	struct udp_transport *u = udp_of(t);
-	size_t done = 0;
+	size_t count[TRANSPORT_BATCH];
+	size_t nmsg = 0, done = 0, sent = 0;
 
 	*nsent = 0;
 	if (n > TRANSPORT_BATCH)
 		n = TRANSPORT_BATCH;
-	for (size_t i = 0; i < n; i++) {
-		struct msghdr *mh = &u->msgs[i].msg_hdr;
+	for (size_t i = 0; i < n; nmsg++) {
+		struct msghdr *mh = &u->msgs[nmsg].msg_hdr;
 		const struct dgram *d = in[i];
+		size_t k = run_length(u, in, i, n), clen = 0;
+		struct cmsghdr *c = (struct cmsghdr *)(void *)u->ctrl[nmsg].buf;
 
 		memset(mh, 0, sizeof(*mh));
-		u->iov[i].iov_base = d->data;
-		u->iov[i].iov_len = d->len;
+		memset(u->ctrl[nmsg].buf, 0, CTRL_LEN);
+		for (size_t j = 0; j < k; j++) {
+			u->iov[i + j].iov_base = in[i + j]->data;
+			u->iov[i + j].iov_len = in[i + j]->len;
+		}
 		mh->msg_iov = &u->iov[i];
-		mh->msg_iovlen = 1;
+		mh->msg_iovlen = k;
 		if (u->filter && d->peerlen == 0) {
 			mh->msg_name = &u->remote;
 			mh->msg_namelen = u->remotelen;
 		} else if (!u->connected) {
 			mh->msg_name = (void *)&d->peer;
 			mh->msg_namelen = d->peerlen;
-			if (u->pktinfo && d->locallen > 0) {
-				mh->msg_control = u->ctrl[i].buf;
-				mh->msg_controllen =
-					set_pktinfo(d, u->family,
-						    u->ctrl[i].buf);
-				if (mh->msg_controllen == 0)
-					mh->msg_control = NULL;
-			}
+			if (u->pktinfo && d->locallen > 0)
+				clen += put_pktinfo(d, u->family, c);
 		}
+		if (k > 1) {
+			c = (struct cmsghdr *)(void *)(u->ctrl[nmsg].buf +
+							clen);
+			clen += put_segment((uint16_t)d->len, c);
+		}
+		if (clen > 0) {
+			mh->msg_control = u->ctrl[nmsg].buf;
+			mh->msg_controllen = clen;
+		}
+		count[nmsg] = k;
+		i += k;
 	}
-	while (done < n) {
+	while (done < nmsg) {
 		int r = sendmmsg(u->fd, u->msgs + done,
-				 (unsigned int)(n - done), MSG_DONTWAIT);
+				 (unsigned int)(nmsg - done), MSG_DONTWAIT);
 
 		if (r == -1) {
 			int err = errno;
 
-			*nsent = done;
+			*nsent = sent;
 			if (err == EAGAIN || err == EWOULDBLOCK)
 				return -EAGAIN;
 			if (err == EINTR)
 				continue;
+			if (count[done] > 1) {
+				/* no GSO here (or not for this path): never
+				 * again; the rest goes a datagram a message */
+				u->gso = false;
+				return 0;
+			}
 			return -err;
 		}
+		for (int m = 0; m < r; m++)
+			sent += count[done + (size_t)m];
 		done += (size_t)r;
 	}
-	*nsent = done;
+	*nsent = sent;
 	return 0;
 }
 

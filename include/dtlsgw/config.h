@@ -132,7 +132,7 @@ enum config_action {
 #define CONFIG_DEFAULT_IDLE_TIMEOUT		300
 #define CONFIG_DEFAULT_MAX_SESSIONS		10000
 #define CONFIG_DEFAULT_MAX_HS_PER_SOURCE	16
-#define CONFIG_DEFAULT_WORKERS			1
+#define CONFIG_DEFAULT_WORKERS			0	/* one per core */
 
 struct config {
 	char		*file;		/* -c FILE, or NULL */

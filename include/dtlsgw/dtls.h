@@ -35,6 +35,13 @@ enum dtls_role {
 int dtls_global_init(const char *keylog_path);
 void dtls_global_cleanup(void);
 
+/*
+ * Free what the TLS libraries keep per thread (wolfSSL's fixed-point ECC
+ * cache, OpenSSL's thread-local state); each worker thread calls it as it
+ * ends.
+ */
+void dtls_thread_cleanup(void);
+
 struct dtls_ctx_params {
 	enum dtls_role		 role;
 	const struct tls_config	*tls;

@@ -10,6 +10,7 @@
 #ifndef DTLSGW_ROUTE_H
 #define DTLSGW_ROUTE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -58,6 +59,7 @@ struct route_stats {
 	uint64_t	forward_errors;	/* e.g. ICMP port unreachable from the backend */
 	uint64_t	tx_dropped;	/* transmit queues full */
 	uint64_t	drops[ROUTE_DROP_MAX];
+	uint64_t	adapter_drops[ADAPTER_MAX_DROPS];	/* by the adapter's reasons */
 };
 
 struct route_def {
@@ -72,6 +74,17 @@ struct route_def {
 	struct dtls_ctx			*fctx;	/* forwarding side is DTLS: client */
 	struct adapter			 adapter;
 	uint8_t				 cookie_master[32];
+	/*
+	 * Run on one worker only: a route whose peers share one session
+	 * (ADAPTER_F_SHARED_UPSTREAM) must see them all.
+	 */
+	bool				 single_worker;
+	/*
+	 * Client side: the last session to the forward peer, which every
+	 * worker's new session offers to resume (dtls_session_save()).
+	 */
+	pthread_mutex_t			 resume_lock;
+	void				*resume;
 };
 
 /*
@@ -86,11 +99,13 @@ int route_def_prepare(const struct route_config *cfg,
 void route_def_free(struct route_def *def);
 
 /*
- * Bind def's listening side on worker w.  Returns 0 and *out, or a negative
- * errno (e.g. -EADDRINUSE), logged with the address.
+ * Bind def's listening side on worker w, one of nworkers running def (with
+ * reuseport, their sockets share the port; each takes an equal share of
+ * max-sessions).  Returns 0 and *out, or a negative errno (e.g.
+ * -EADDRINUSE), logged with the address.
  */
 int route_start(struct worker *w, struct route_def *def, bool reuseport,
-		struct route **out);
+		unsigned int nworkers, struct route **out);
 
 /*
  * Stop: every session gets close_notify (graceful) or is dropped, the
@@ -100,10 +115,18 @@ void route_stop(struct route *r, bool graceful);
 
 const struct route_def *route_get_def(const struct route *r);
 
-/* Counters, summed over the live sessions too. */
-void route_get_stats(const struct route *r, struct route_stats *out);
+/*
+ * Add r's counters (its live sessions' too) to *sum: called on r's worker,
+ * for the sum over every worker running the definition.
+ */
+void route_stats_add(struct route_stats *sum, const struct route *r);
 
-/* Log the counters at info level (SIGUSR1). */
-void route_log_stats(const struct route *r);
+/*
+ * Log a definition's summed counters at info level (SIGUSR1), with the
+ * sessions of each of its nworkers workers (per_worker may be NULL).
+ */
+void route_log_stats(const struct route_def *def,
+		     const struct route_stats *st,
+		     const uint64_t *per_worker, unsigned int nworkers);
 
 #endif

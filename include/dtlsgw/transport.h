@@ -59,6 +59,11 @@ struct transport_params {
 	struct dgram_pool	*pool;		/* where recv takes its buffers */
 	bool			 reuseport;	/* several workers share the port */
 	/*
+	 * With reuseport: first check that nobody else holds the port (a
+	 * second dtlsgw would otherwise quietly take a share of the peers).
+	 */
+	bool			 exclusive;
+	/*
 	 * CONNECT without connect(): send to each dgram's peer (or to addr
 	 * when it has none), accept datagrams from addr's host on any port.
 	 */

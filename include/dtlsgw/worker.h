@@ -37,6 +37,21 @@ void worker_run(struct worker *w);
 /* Make worker_run() return (from the worker's own thread). */
 void worker_stop(struct worker *w);
 
+/*
+ * Run the loop on a thread of its own (workers other than 0), calling
+ * at_exit (may be NULL) on that thread when the loop has stopped.  Returns
+ * 0 or a negative error.  worker_join() waits for it once it has stopped.
+ */
+int worker_start_thread(struct worker *w, void (*at_exit)(void));
+void worker_join(struct worker *w);
+
+/*
+ * Run fn(arg) on w's thread, between two events, and wait until it has
+ * returned: how another thread changes what a worker owns (its routes) or
+ * reads its counters.  Called from w's own thread, fn runs at once.
+ */
+void worker_call(struct worker *w, worker_timer_fn fn, void *arg);
+
 /* Start/stop watching t's descriptor (transport.c calls these). */
 int worker_watch(struct worker *w, struct transport *t);
 void worker_unwatch(struct worker *w, struct transport *t);

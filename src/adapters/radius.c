@@ -40,6 +40,12 @@
 
 /* A request not answered within this long frees its Identifier. */
 #define PENDING_TTL_MS		30000
+/*
+ * An answered request keeps its Identifier this long, so that a copy the
+ * client sent before the answer reached it goes out as the same request
+ * (the server answers it from its duplicate cache).
+ */
+#define ANSWERED_KEEP_MS	5000
 /* Watchdogs unanswered before the session is given up. */
 #define WATCHDOG_MISSES		3
 
@@ -108,6 +114,7 @@ struct pending {
 	uint8_t			orig_auth[RADIUS_AUTH_LEN];
 	uint8_t			sent_auth[RADIUS_AUTH_LEN];
 	uint64_t		sent_ms;
+	uint64_t		answered_ms;	/* client side: 0 while waiting */
 	/* client side: who asked, and which of our sockets it wrote to */
 	union sockaddr_any	peer;
 	socklen_t		peerlen;
@@ -331,21 +338,47 @@ static bool same_addr(const union sockaddr_any *a, socklen_t alen,
 	return alen == blen && memcmp(a, b, alen) == 0;
 }
 
-/* An Identifier for a new request: the next free one, or an expired one. */
+/* Can the Identifier of p be given to a new request? */
+static bool reusable(const struct pending *p, uint64_t now)
+{
+	if (!p->in_use)
+		return true;
+	if (p->answered_ms != 0)
+		return now - p->answered_ms >= ANSWERED_KEEP_MS;
+	return now - p->sent_ms >= PENDING_TTL_MS;
+}
+
+/*
+ * An Identifier for a new request: the next free or expired one; under
+ * load, when every one was answered lately, the one answered longest ago.
+ * NULL when 256 requests really are waiting.
+ */
 static struct pending *allocate_id(struct radius_session *rs, uint64_t now,
 				   uint8_t *id)
 {
+	struct pending *oldest = NULL;
+	unsigned int oldest_n = 0;
+
 	for (unsigned int i = 0; i < 256; i++) {
 		unsigned int n = (rs->next_id + i) & 0xff;
 		struct pending *p = &rs->by_id[n];
 
-		if (!p->in_use || now - p->sent_ms >= PENDING_TTL_MS) {
+		if (reusable(p, now)) {
 			rs->next_id = n + 1;
 			*id = (uint8_t)n;
 			return p;
 		}
+		if (p->answered_ms != 0 &&
+		    (oldest == NULL || p->answered_ms < oldest->answered_ms)) {
+			oldest = p;
+			oldest_n = n;
+		}
 	}
-	return NULL;
+	if (oldest != NULL) {
+		rs->next_id = oldest_n + 1;
+		*id = (uint8_t)oldest_n;
+	}
+	return oldest;
 }
 
 /* A request from a local client, on its way into the shared session. */
@@ -391,6 +424,7 @@ static enum adapter_verdict client_request(struct radius_session *rs,
 		return drop(s, drop_of(e));
 	p->in_use = true;
 	p->watchdog = false;
+	p->answered_ms = 0;
 	p->code = code;
 	p->orig_id = orig_id;
 	memcpy(p->orig_auth, orig, sizeof(orig));
@@ -447,7 +481,8 @@ static enum adapter_verdict client_reply(struct radius_session *rs,
 	d->peerlen = p->peerlen;
 	memcpy(&d->local, &p->local, p->locallen);
 	d->locallen = p->locallen;
-	p->in_use = false;
+	/* kept a while: see ANSWERED_KEEP_MS */
+	p->answered_ms = worker_now_ms(session_worker(s));
 	return ADAPTER_PASS;
 }
 

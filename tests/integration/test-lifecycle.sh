@@ -22,7 +22,8 @@ ok "idle timeout closes with close_notify"
 
 # max-sessions: a third concurrent session is refused
 PM=$(free_port)
-gw maxed -l "dtls://127.0.0.1:$PM" -f "udp://127.0.0.1:$E" --max-sessions 2
+gw maxed -l "dtls://127.0.0.1:$PM" -f "udp://127.0.0.1:$E" --max-sessions 2 \
+	--workers 1
 cpids=""
 # the first two hold their sessions for 8 s; the third tries within 5 s
 for i in 1 2 3; do

@@ -5,6 +5,9 @@
  *	print a UDP port free on loopback now
  *   udptool echo ADDR PORT
  *	answer every datagram with itself (a UDP echo service)
+ *   udptool dump ADDR PORT
+ *	print every datagram received, in hex, one line each, and answer
+ *	nothing (a sink that shows what arrived)
  *   udptool send ADDR PORT COUNT MINSIZE MAXSIZE [WINDOW] [TIMEOUT_S] [SRCPORT]
  *	send COUNT datagrams of sizes MINSIZE..MAXSIZE, each carrying its
  *	sequence number and a checksum, at most WINDOW unanswered; verify
@@ -61,12 +64,16 @@ static int do_echo(const char *host, const char *port)
 	struct sockaddr_storage ss, peer;
 	socklen_t len, plen;
 	static uint8_t buf[MAXDG];
-	int fd, one = 1;
+	int fd, one = 1, bufsz = 4 * 1024 * 1024;
 
 	if (resolve(host, port, AI_PASSIVE, &ss, &len) != 0)
 		return 2;
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* room for bursts from many peers at once, beyond rmem_max as root */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz,
+		       sizeof(bufsz)) == -1)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
 	if (fd == -1 || bind(fd, (struct sockaddr *)&ss, len) == -1) {
 		perror("udptool echo: bind");
 		return 2;
@@ -86,6 +93,37 @@ static int do_echo(const char *host, const char *port)
 			return 1;
 		}
 		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&peer, plen);
+	}
+}
+
+static int do_dump(const char *host, const char *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	static uint8_t buf[MAXDG];
+	int fd;
+
+	if (resolve(host, port, AI_PASSIVE, &ss, &len) != 0)
+		return 2;
+	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&ss, len) == -1) {
+		perror("udptool dump: bind");
+		return 2;
+	}
+	printf("dump ready\n");
+	fflush(stdout);
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		for (ssize_t i = 0; i < n; i++)
+			printf("%02x", buf[i]);
+		printf("\n");
+		fflush(stdout);
 	}
 }
 
@@ -443,12 +481,14 @@ int main(int argc, char **argv)
 		return do_freeport();
 	if (argc >= 4 && strcmp(argv[1], "echo") == 0)
 		return do_echo(argv[2], argv[3]);
+	if (argc >= 4 && strcmp(argv[1], "dump") == 0)
+		return do_dump(argv[2], argv[3]);
 	if (argc >= 7 && strcmp(argv[1], "send") == 0)
 		return do_send(argc - 2, argv + 2);
 	if (argc >= 7 && strcmp(argv[1], "inject") == 0)
 		return do_inject(argc - 2, argv + 2);
 	fprintf(stderr,
-		"usage: udptool echo ADDR PORT\n"
+		"usage: udptool echo|dump ADDR PORT\n"
 		"       udptool send ADDR PORT COUNT MIN MAX [WINDOW] "
 		"[TIMEOUT_S] [SRCPORT]\n"
 		"       udptool inject SRC SPORT DST DPORT "

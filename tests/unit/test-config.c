@@ -1179,7 +1179,7 @@ static void test_print(void **state)
 		 "-l", "udp://127.0.0.1:7", "-f", "echo://", NULL);
 	out = capture_print(&cfg);
 
-	assert_non_null(strstr(out, "workers: 1\n"));
+	assert_non_null(strstr(out, "workers: one per core\n"));
 	assert_non_null(strstr(out, "log-level: info\n"));
 	assert_non_null(strstr(out, "metrics: 127.0.0.1:9100\n"));
 	assert_non_null(strstr(out, "route route-1 (command line)\n"));
@@ -1249,7 +1249,7 @@ static void test_usage(void **state)
 		"--ciphers LIST", "--keylog FILE", "--engine wolfssl|openssl",
 		"--idle-timeout SECONDS", "(default 300)", "--max-sessions N",
 		"(default 10000)", "--max-handshakes-per-source N",
-		"(default 16)", "--workers N", "(default 1)",
+		"(default 16)", "--workers N", "(default: one",
 		"--metrics HOST:PORT", "--log-level error|warn|info|debug",
 		"--check", "--list-protocols", "--version", "--help",
 		"--secret S", "--cert-sec-name", "--snmp-community",
