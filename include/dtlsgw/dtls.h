@@ -212,7 +212,10 @@ bool dtls_session_resumed(const struct dtls_session *s);
  */
 size_t dtls_session_max_plaintext(const struct dtls_session *s);
 
-/* "DTLSv1.2 ECDHE-ECDSA-CHACHA20-POLY1305", for the handshake log line. */
+/*
+ * "DTLSv1.2 ECDHE-ECDSA-CHACHA20-POLY1305 X25519" (version, suite, key
+ * exchange group when there is one), for the handshake log line.
+ */
 const char *dtls_session_describe(const struct dtls_session *s, char *buf,
 				  size_t len);
 
