@@ -447,8 +447,9 @@ static int ossl_ctx_create(const struct dtls_ctx_params *p,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	c->ctx = SSL_CTX_new(p->role == DTLS_ROLE_SERVER ? DTLS_server_method()
-							 : DTLS_client_method());
+	c->ctx = SSL_CTX_new(p->role == DTLS_ROLE_SERVER
+				     ? DTLS_server_method()
+				     : DTLS_client_method());
 	if (c->ctx == NULL ||
 	    !SSL_CTX_set_min_proto_version(c->ctx, DTLS1_2_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(c->ctx, DTLS1_2_VERSION)) {
@@ -870,7 +871,7 @@ static int ossl_on_timeout(struct dtls_session *base)
 	if (DTLSv1_get_timeout(s->ssl, &tv) != 1)
 		return 0;	/* no flight waits for an answer */
 	if (tv.tv_sec > 0 || tv.tv_usec > 0)
-		return 0;	/* early: OpenSSL's deadline is not there yet */
+		return 0;	/* early: before OpenSSL's deadline */
 	if (s->rto_us >= DTLS_HANDSHAKE_TIMEOUT_MAX_MS * 1000u)
 		return gave_up(s);
 	ERR_clear_error();

@@ -49,8 +49,8 @@ struct dtls_ctx_params {
 	const char		*server_name;	/* client: the name to verify, or NULL */
 	bool			 reliable;	/* transport is reliable: no retransmission */
 	enum engine_kind	 engine;	/* the backend; 0 is wolfSSL */
-	size_t			 mtu;		/* largest datagram the transport
-						   carries; 0: the engine's default */
+	/* the largest datagram the transport carries; 0: engine's default */
+	size_t			 mtu;
 };
 
 /* True when this build has the backend. */
