@@ -49,6 +49,15 @@ struct udp_transport {
 	bool			 pktinfo;	/* wildcard listener: track local addresses */
 	uint16_t		 port;		/* bound port, network order */
 	struct dgram_pool	*pool;
+};
+
+/*
+ * The message headers of one batch.  A transport needs them only during a
+ * recv or send call, and each worker thread runs one call at a time, so
+ * they are per thread rather than per transport: a session's own socket
+ * costs a few bytes, not the 4.5 KiB of a batch.
+ */
+struct udp_batch {
 	struct mmsghdr		 msgs[TRANSPORT_BATCH];
 	struct iovec		 iov[TRANSPORT_BATCH];
 	union {
@@ -56,6 +65,8 @@ struct udp_transport {
 		size_t		 align;		/* cmsghdr's alignment */
 	} ctrl[TRANSPORT_BATCH];
 };
+
+static _Thread_local struct udp_batch batch;
 
 static struct udp_transport *udp_of(struct transport *t)
 {
@@ -265,22 +276,22 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 		max = TRANSPORT_BATCH;
 	for (; want < max; want++) {
 		struct dgram *d = dgram_alloc(u->pool);
-		struct msghdr *mh = &u->msgs[want].msg_hdr;
+		struct msghdr *mh = &batch.msgs[want].msg_hdr;
 
 		if (d == NULL)
 			break;
 		out[want] = d;
-		u->iov[want].iov_base = d->data;
-		u->iov[want].iov_len = DGRAM_CAP;
+		batch.iov[want].iov_base = d->data;
+		batch.iov[want].iov_len = DGRAM_CAP;
 		memset(mh, 0, sizeof(*mh));
-		mh->msg_iov = &u->iov[want];
+		mh->msg_iov = &batch.iov[want];
 		mh->msg_iovlen = 1;
 		if (!u->connected) {
 			mh->msg_name = &d->peer;
 			mh->msg_namelen = sizeof(d->peer);
 		}
 		if (u->pktinfo) {
-			mh->msg_control = u->ctrl[want].buf;
+			mh->msg_control = batch.ctrl[want].buf;
 			mh->msg_controllen = CTRL_LEN;
 		}
 	}
@@ -288,7 +299,7 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 		discard_one(u);
 		return -ENOBUFS;
 	}
-	got = recvmmsg(u->fd, u->msgs, (unsigned int)want, MSG_DONTWAIT, NULL);
+	got = recvmmsg(u->fd, batch.msgs, (unsigned int)want, MSG_DONTWAIT, NULL);
 	if (got == -1) {
 		int err = errno;
 
@@ -302,7 +313,7 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 	}
 	for (size_t i = 0; i < want; i++) {
 		struct dgram *d = out[i];
-		struct msghdr *mh = &u->msgs[i].msg_hdr;
+		struct msghdr *mh = &batch.msgs[i].msg_hdr;
 
 		if (i >= (size_t)got) {
 			dgram_free(d);
@@ -313,7 +324,7 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 			dgram_free(d);
 			continue;
 		}
-		d->len = u->msgs[i].msg_len;
+		d->len = batch.msgs[i].msg_len;
 		d->peerlen = u->connected ? 0 : mh->msg_namelen;
 		if (u->filter && !from_remote_host(u, &d->peer)) {
 			t->stats.rx_foreign++;
@@ -413,18 +424,18 @@ static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
 	if (n > TRANSPORT_BATCH)
 		n = TRANSPORT_BATCH;
 	for (size_t i = 0; i < n; nmsg++) {
-		struct msghdr *mh = &u->msgs[nmsg].msg_hdr;
+		struct msghdr *mh = &batch.msgs[nmsg].msg_hdr;
 		const struct dgram *d = in[i];
 		size_t k = run_length(u, in, i, n), clen = 0;
-		struct cmsghdr *c = (struct cmsghdr *)(void *)u->ctrl[nmsg].buf;
+		struct cmsghdr *c = (struct cmsghdr *)(void *)batch.ctrl[nmsg].buf;
 
 		memset(mh, 0, sizeof(*mh));
-		memset(u->ctrl[nmsg].buf, 0, CTRL_LEN);
+		memset(batch.ctrl[nmsg].buf, 0, CTRL_LEN);
 		for (size_t j = 0; j < k; j++) {
-			u->iov[i + j].iov_base = in[i + j]->data;
-			u->iov[i + j].iov_len = in[i + j]->len;
+			batch.iov[i + j].iov_base = in[i + j]->data;
+			batch.iov[i + j].iov_len = in[i + j]->len;
 		}
-		mh->msg_iov = &u->iov[i];
+		mh->msg_iov = &batch.iov[i];
 		mh->msg_iovlen = k;
 		if (u->filter && d->peerlen == 0) {
 			mh->msg_name = &u->remote;
@@ -436,19 +447,19 @@ static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
 				clen += put_pktinfo(d, u->family, c);
 		}
 		if (k > 1) {
-			c = (struct cmsghdr *)(void *)(u->ctrl[nmsg].buf +
+			c = (struct cmsghdr *)(void *)(batch.ctrl[nmsg].buf +
 							clen);
 			clen += put_segment((uint16_t)d->len, c);
 		}
 		if (clen > 0) {
-			mh->msg_control = u->ctrl[nmsg].buf;
+			mh->msg_control = batch.ctrl[nmsg].buf;
 			mh->msg_controllen = clen;
 		}
 		count[nmsg] = k;
 		i += k;
 	}
 	while (done < nmsg) {
-		int r = sendmmsg(u->fd, u->msgs + done,
+		int r = sendmmsg(u->fd, batch.msgs + done,
 				 (unsigned int)(nmsg - done), MSG_DONTWAIT);
 
 		if (r == -1) {
