@@ -23,7 +23,10 @@
  *			in handshake mode (32)
  *   -P PID		the relay: its CPU time over the measurement, and its
  *			memory before and after the sessions came up; the
- *			descendants of PID count too (socat forks per peer)
+ *			descendants of PID count too (socat forks per peer).
+ *			CPU time is the run time of every thread (schedstat;
+ *			see read_runtime()) plus what reaped children used;
+ *			utime+stime is printed beside it as cpu_stat_s
  *   -L LABEL		first field of the output line
  *   -C CIPHERS		the client's cipher list (default: the engine's)
  *   -t MS		a datagram not back after MS is lost (500)
@@ -124,10 +127,19 @@ struct sess {
 
 /* CPU and memory of a process and its descendants. */
 struct tree_sample {
-	uint64_t	ticks;		/* utime+stime (+ reaped children's) */
+	uint64_t	cpu_ns;		/* run time of live threads, + reaped children */
+	uint64_t	ticks;		/* utime+stime+cutime+cstime, for comparison */
 	uint64_t	rss_kb;		/* sum of VmRSS */
 	uint64_t	pss_kb;		/* sum of Pss (smaps_rollup) */
 	unsigned int	procs;
+};
+
+/* The machine's CPUs, from /proc/stat: busy and stolen jiffies of each. */
+#define MAX_CPUS	64
+
+struct cpu_sample {
+	unsigned int	n;
+	uint64_t	busy[MAX_CPUS], total[MAX_CPUS], steal[MAX_CPUS];
 };
 
 static struct {
@@ -165,6 +177,7 @@ static struct {
 	struct hist		 rtt;
 	struct tree_sample	 cpu1, cpu2;
 	struct rusage		 ru1, ru2;
+	struct cpu_sample	 sys1, sys2;
 
 	/* handshake mode */
 	uint64_t		 hs_m, hs_fail_m;
@@ -188,8 +201,12 @@ struct proc_ent {
 	bool	in;
 };
 
-/* Fields of /proc/PID/stat after the command: 0 is field 3 (state). */
-static int read_stat(pid_t pid, pid_t *ppid, uint64_t *ticks)
+/*
+ * From /proc/PID/stat: the parent, utime+stime+cutime+cstime (*ticks) and
+ * cutime+cstime alone (*reaped).
+ */
+static int read_stat(pid_t pid, pid_t *ppid, uint64_t *ticks,
+		     uint64_t *reaped)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long v[16];
@@ -223,7 +240,45 @@ static int read_stat(pid_t pid, pid_t *ppid, uint64_t *ticks)
 	*ppid = (pid_t)v[1];
 	/* utime, stime, cutime, cstime: fields 14-17 */
 	*ticks = v[11] + v[12] + v[13] + v[14];
+	*reaped = v[13] + v[14];
 	return 0;
+}
+
+/*
+ * The run time of every thread of pid, in nanoseconds, from
+ * /proc/PID/task/TID/schedstat (the scheduler's own sum_exec_runtime).
+ * Why not utime+stime: on this kernel they are sampled at the tick, and a
+ * process that runs in bursts shorter than a tick (one socat child of
+ * 1,000) is charged next to nothing while it lives: 0.25 s against 7 s
+ * of run time in one measurement.  -1 when schedstat is not there.
+ */
+static int64_t read_runtime(pid_t pid)
+{
+	char path[96], line[128];
+	struct dirent *de;
+	int64_t sum = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/schedstat",
+			 (int)pid, de->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(line, sizeof(line), f) != NULL)
+			sum += (int64_t)strtoull(line, NULL, 10);
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
 }
 
 static uint64_t read_kb(pid_t pid, const char *file, const char *key)
@@ -286,9 +341,9 @@ static void tree_sample(pid_t pid, bool mem, struct tree_sample *out)
 	}
 	closedir(d);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t t;
+		uint64_t t, reaped;
 
-		if (read_stat(ents[i].pid, &ents[i].ppid, &t) != 0)
+		if (read_stat(ents[i].pid, &ents[i].ppid, &t, &reaped) != 0)
 			ents[i].pid = -1;
 	}
 	do {
@@ -304,12 +359,21 @@ static void tree_sample(pid_t pid, bool mem, struct tree_sample *out)
 		}
 	} while (grew);
 	for (size_t i = 0; i < n; i++) {
+		uint64_t t, reaped, hz = (uint64_t)sysconf(_SC_CLK_TCK);
+		int64_t run;
 		pid_t pp;
-		uint64_t t;
 
-		if (!ents[i].in || read_stat(ents[i].pid, &pp, &t) != 0)
+		if (!ents[i].in ||
+		    read_stat(ents[i].pid, &pp, &t, &reaped) != 0)
 			continue;
 		out->ticks += t;
+		/* live threads by their run time; reaped children as the
+		 * kernel summed them up when they exited */
+		run = read_runtime(ents[i].pid);
+		if (run >= 0)
+			out->cpu_ns += (uint64_t)run + reaped * 1000000000u / hz;
+		else
+			out->cpu_ns += t * 1000000000u / hz;
 		out->procs++;
 		if (mem) {
 			out->rss_kb += read_kb(ents[i].pid, "status", "VmRSS:");
@@ -318,6 +382,49 @@ static void tree_sample(pid_t pid, bool mem, struct tree_sample *out)
 		}
 	}
 	free(ents);
+}
+
+static void cpu_sample(struct cpu_sample *out)
+{
+	char line[512];
+	FILE *f = fopen("/proc/stat", "r");
+
+	memset(out, 0, sizeof(*out));
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL && out->n < MAX_CPUS) {
+		unsigned long long v[8] = { 0 };
+		unsigned int id;
+
+		if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' ||
+		    line[3] > '9')
+			continue;
+		/* user nice system idle iowait irq softirq steal */
+		if (sscanf(line + 3, "%u %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &id, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7]) < 9)
+			continue;
+		out->busy[out->n] = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+		out->total[out->n] = out->busy[out->n] + v[3] + v[4];
+		out->steal[out->n] = v[7];
+		out->n++;
+	}
+	fclose(f);
+}
+
+/* "98/97": each CPU's busy share over the interval, in percent. */
+static void print_cpus(const char *key, bool steal)
+{
+	printf(" %s=", key);
+	for (unsigned int i = 0; i < g.sys2.n && i < g.sys1.n; i++) {
+		uint64_t t = g.sys2.total[i] - g.sys1.total[i];
+		uint64_t b = steal ? g.sys2.steal[i] - g.sys1.steal[i]
+				   : g.sys2.busy[i] - g.sys1.busy[i];
+
+		printf("%s%.0f", i ? "/" : "", t ? 100.0 * (double)b /
+							   (double)t
+						 : 0.0);
+	}
 }
 
 static double ticks_s(uint64_t t)
@@ -683,6 +790,7 @@ static void measure_end_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	g.t2 = now_ns();
 	tree_sample(g.pid, false, &g.cpu2);
 	getrusage(RUSAGE_SELF, &g.ru2);
+	cpu_sample(&g.sys2);
 	g.phase = PH_DRAIN;
 	ev_timer_stop(g.loop, &g.tick);
 	if (g.mode == MODE_UDP || g.mode == MODE_DTLS) {
@@ -704,6 +812,7 @@ static void measure_begin_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	(void)revents;
 	tree_sample(g.pid, false, &g.cpu1);
 	getrusage(RUSAGE_SELF, &g.ru1);
+	cpu_sample(&g.sys1);
 	g.t1 = now_ns();
 	g.phase = PH_MEASURE;
 	phase_at(g.duration, measure_end_cb);
@@ -822,7 +931,8 @@ static void print_result(void)
 {
 	double setup_s = (double)(g.t_setup1 - g.t_setup0) / 1e9;
 	double dur = g.t2 > g.t1 ? (double)(g.t2 - g.t1) / 1e9 : 0.0;
-	double cpu = ticks_s(g.cpu2.ticks - g.cpu1.ticks);
+	double cpu = (double)(g.cpu2.cpu_ns - g.cpu1.cpu_ns) / 1e9;
+	double cpu_stat = ticks_s(g.cpu2.ticks - g.cpu1.ticks);
 	double gen_cpu = ru_s(&g.ru2) - ru_s(&g.ru1);
 	char proto[128] = "-", suite[128] = "-";
 	struct rusage ru;
@@ -863,12 +973,15 @@ static void print_result(void)
 		       hist_pct(&g.rtt, 99.9), (double)g.rtt.max / 1000.0);
 		if (g.pid > 0)
 			/* a round trip is two datagrams through the relay */
-			printf(" cpu_s=%.2f cpu_pct=%.1f cpu_ns_per_dgram=%.0f",
-			       cpu, dur > 0 ? 100.0 * cpu / dur : 0.0,
+			printf(" cpu_s=%.3f cpu_stat_s=%.2f cpu_pct=%.1f "
+			       "cpu_ns_per_dgram=%.0f",
+			       cpu, cpu_stat, dur > 0 ? 100.0 * cpu / dur : 0.0,
 			       g.recv_m ? cpu * 1e9 / (2.0 * (double)g.recv_m)
 					: 0.0);
 		printf(" gen_cpu_pct=%.1f", dur > 0 ? 100.0 * gen_cpu / dur
 						    : 0.0);
+		print_cpus("cpus_busy_pct", false);
+		print_cpus("cpus_steal_pct", true);
 	}
 	if (g.mode == MODE_HANDSHAKE) {
 		printf(" concurrency=%lu duration_s=%.3f handshakes=%llu "
@@ -880,13 +993,17 @@ static void print_result(void)
 		       hist_pct(&g.hs_time, 50) / 1000.0,
 		       hist_pct(&g.hs_time, 99) / 1000.0);
 		if (g.pid > 0)
-			printf(" cpu_s=%.2f cpu_pct=%.1f hs_per_cpu_s=%.0f",
-			       cpu, dur > 0 ? 100.0 * cpu / dur : 0.0,
+			printf(" cpu_s=%.3f cpu_stat_s=%.2f cpu_pct=%.1f "
+			       "hs_per_cpu_s=%.0f",
+			       cpu, cpu_stat, dur > 0 ? 100.0 * cpu / dur : 0.0,
 			       cpu > 0 ? (double)g.hs_m / cpu : 0.0);
 		printf(" gen_cpu_pct=%.1f", dur > 0 ? 100.0 * gen_cpu / dur
 						    : 0.0);
+		print_cpus("cpus_busy_pct", false);
+		print_cpus("cpus_steal_pct", true);
 	} else {
-		double scpu = ticks_s(g.cpu_setup1.ticks - g.cpu_setup0.ticks);
+		double scpu = (double)(g.cpu_setup1.cpu_ns -
+				       g.cpu_setup0.cpu_ns) / 1e9;
 
 		printf(" setup_s=%.3f setup_hs_per_s=%.0f",
 		       setup_s, setup_s > 0 ? (double)g.nup / setup_s : 0.0);
@@ -895,7 +1012,7 @@ static void print_result(void)
 			       hist_pct(&g.setup_time, 50) / 1000.0,
 			       (double)g.setup_time.max / 1e6);
 		if (g.pid > 0) {
-			printf(" setup_cpu_s=%.2f", scpu);
+			printf(" setup_cpu_s=%.3f", scpu);
 			printf(" procs=%u rss_kb_before=%llu rss_kb_after=%llu "
 			       "pss_kb_before=%llu pss_kb_after=%llu "
 			       "rss_bytes_per_session=%.0f "
@@ -986,7 +1103,7 @@ static void parse(int argc, char **argv)
 	g.spread = true;
 	g.src_next = (uint64_t)(getpid() % 500) * 100000u;
 	optind = 2;
-	while ((c = getopt(argc, argv, "a:p:n:w:r:s:d:u:c:P:L:C:t:H:S:1")) !=
+	while ((c = getopt(argc, argv, "a:p:n:w:r:s:d:u:c:P:L:C:t:H:S:B:1")) !=
 	       -1) {
 		switch (c) {
 		case 'a': g.host = optarg; break;
