@@ -115,9 +115,9 @@ struct sess {
 	int			 fd;
 	struct dtls_session	*ds;		/* NULL: plain UDP */
 	uint32_t		 idx;
-	uint32_t		 epoch;		/* bumped when a window is lost */
+	uint32_t		 epoch;		/* +1 when a window is lost */
 	uint32_t		 inflight;
-	uint32_t		 gen;		/* bumped when the slot restarts */
+	uint32_t		 gen;		/* +1 when the slot restarts */
 	uint64_t		 seq;
 	uint64_t		 hs_start_ns;
 	uint64_t		 last_ns;	/* last reply, or first send */
@@ -127,8 +127,8 @@ struct sess {
 
 /* CPU and memory of a process and its descendants. */
 struct tree_sample {
-	uint64_t	cpu_ns;		/* run time of live threads, + reaped children */
-	uint64_t	ticks;		/* utime+stime+cutime+cstime, for comparison */
+	uint64_t	cpu_ns;		/* threads' run time, reaped children */
+	uint64_t	ticks;		/* utime+stime+cutime+cstime */
 	uint64_t	rss_kb;		/* sum of VmRSS */
 	uint64_t	pss_kb;		/* sum of Pss (smaps_rollup) */
 	unsigned int	procs;
@@ -182,7 +182,7 @@ static struct {
 	/* handshake mode */
 	uint64_t		 hs_m, hs_fail_m;
 	struct hist		 hs_time;
-	struct hist		 setup_time;		/* bringing sessions up */
+	struct hist		 setup_time;	/* bringing sessions up */
 
 	char			 suite[128];
 	uint8_t			 payload[DG_MAX];
@@ -371,7 +371,8 @@ static void tree_sample(pid_t pid, bool mem, struct tree_sample *out)
 		 * kernel summed them up when they exited */
 		run = read_runtime(ents[i].pid);
 		if (run >= 0)
-			out->cpu_ns += (uint64_t)run + reaped * 1000000000u / hz;
+			out->cpu_ns += (uint64_t)run +
+				       reaped * 1000000000u / hz;
 		else
 			out->cpu_ns += t * 1000000000u / hz;
 		out->procs++;
@@ -400,9 +401,10 @@ static void cpu_sample(struct cpu_sample *out)
 		    line[3] > '9')
 			continue;
 		/* user nice system idle iowait irq softirq steal */
-		if (sscanf(line + 3, "%u %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &id, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-			   &v[6], &v[7]) < 9)
+		if (sscanf(line + 3,
+			   "%u %llu %llu %llu %llu %llu %llu %llu %llu", &id,
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) < 9)
 			continue;
 		out->busy[out->n] = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
 		out->total[out->n] = out->busy[out->n] + v[3] + v[4];
@@ -951,8 +953,9 @@ static void print_result(void)
 		printf(" sessions=%lu up=%zu failed=%zu", g.nsess, g.nup,
 		       g.nfailed);
 	if (g.mode == MODE_UDP || g.mode == MODE_DTLS) {
-		double lost = g.sent_m > g.recv_m ? (double)(g.sent_m - g.recv_m)
-						  : 0.0;
+		double lost = g.sent_m > g.recv_m
+				      ? (double)(g.sent_m - g.recv_m)
+				      : 0.0;
 
 		if (g.rate > 0)
 			printf(" rate=%.0f", g.rate);
@@ -1118,7 +1121,9 @@ static void parse(int argc, char **argv)
 		case 'P': g.pid = (pid_t)num(optarg, 1, 1u << 30); break;
 		case 'L': g.label = optarg; break;
 		case 'C': g.ciphers = optarg; break;
-		case 't': g.loss_ms = (unsigned int)num(optarg, 1, 60000); break;
+		case 't':
+			g.loss_ms = (unsigned int)num(optarg, 1, 60000);
+			break;
 		case 'H': g.hold = fnum(optarg, 0, 600); break;
 		case 'S': g.setup_max = fnum(optarg, 1, 3600); break;
 		case 'B': g.src_next = num(optarg, 0, 1ul << 40); break;

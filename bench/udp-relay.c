@@ -24,7 +24,8 @@
 
 #define BATCH		64
 #define DG_MAX		2048
-#define BUFSZ		(4 * 1024 * 1024)	/* as dtlsgw's listening sockets */
+/* socket buffers: as dtlsgw's listening sockets */
+#define BUFSZ		(4 * 1024 * 1024)
 #define HASH_BUCKETS	65536u
 
 struct flow {
