@@ -391,6 +391,12 @@ bool dtls_session_established(const struct dtls_session *s)
 	return s->established;
 }
 
+void dtls_session_trim(struct dtls_session *s)
+{
+	if (s->established && s->ops->trim != NULL)
+		s->ops->trim(s);
+}
+
 bool dtls_session_resumed(const struct dtls_session *s)
 {
 	return s->established && s->ops->resumed(s);

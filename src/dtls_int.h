@@ -109,6 +109,8 @@ struct dtls_engine_ops {
 	int64_t	(*timeout_ms)(const struct dtls_session *s);
 	int	(*on_timeout)(struct dtls_session *s);
 	bool	(*resumed)(const struct dtls_session *s);
+	/* Called only when established: free what the handshake kept. */
+	void	(*trim)(struct dtls_session *s);
 	size_t	(*max_plaintext)(const struct dtls_session *s);
 	const char *(*describe)(const struct dtls_session *s, char *buf,
 				size_t len);

@@ -936,6 +936,11 @@ const struct dtls_engine_ops dtls_engine_openssl = {
 	.timeout_ms = ossl_timeout_ms,
 	.on_timeout = ossl_on_timeout,
 	.resumed = ossl_resumed,
+	/*
+	 * No trim: OpenSSL frees its handshake state as the handshake ends,
+	 * and SSL_free_buffers() on an established DTLS session makes 3.0's
+	 * next write crash.
+	 */
 	.max_plaintext = ossl_max_plaintext,
 	.describe = ossl_describe,
 	.save = ossl_save,

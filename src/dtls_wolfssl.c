@@ -636,6 +636,16 @@ static int wolf_on_timeout(struct dtls_session *base)
 	return -DTLSGW_ERR_HANDSHAKE;
 }
 
+/*
+ * wolfSSL keeps a DTLS handshake's resources until the peer's first
+ * application data (dtlsHsRetain): a session that stays idle would keep
+ * them, about 50 KiB, for ever.
+ */
+static void wolf_trim(struct dtls_session *base)
+{
+	wolfSSL_FreeHandshakeResources(wolf_session(base)->ssl);
+}
+
 static bool wolf_resumed(const struct dtls_session *base)
 {
 	return wolfSSL_session_reused(wolf_session_const(base)->ssl) == 1;
@@ -680,6 +690,7 @@ const struct dtls_engine_ops dtls_engine_wolfssl = {
 	.timeout_ms = wolf_timeout_ms,
 	.on_timeout = wolf_on_timeout,
 	.resumed = wolf_resumed,
+	.trim = wolf_trim,
 	.max_plaintext = wolf_max_plaintext,
 	.describe = wolf_describe,
 	.save = wolf_save,

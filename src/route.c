@@ -730,7 +730,8 @@ static void listen_established(struct session *s)
 	if (dtls_session_resumed(s->ldtls))
 		r->stats.handshakes_resumed++;
 	session_table_handshake_end(&r->table, s);
-	worker_timer_stop(s->ltimer);
+	/* the retransmission timer now waits to trim the handshake's leftovers */
+	worker_timer_start(s->ltimer, DTLS_TRIM_AFTER_MS);
 	log_handshake(s, s->ldtls, "DTLS");
 	if (!r->fwd_echo && s->fwd == NULL && session_fwd_open(s) != 0 &&
 	    !r->fwd_dtls)
@@ -810,7 +811,7 @@ static void fwd_established(struct session *s)
 	}
 	s->retries = 0;
 	session_table_handshake_end(&r->table, s);
-	worker_timer_stop(s->ftimer);
+	worker_timer_start(s->ftimer, DTLS_TRIM_AFTER_MS);
 	log_handshake(s, s->fdtls, "forward DTLS");
 	while (!s->closing && (d = dgram_queue_pop(&s->pending)) != NULL)
 		dtls_send(s, s->fdtls, d);
@@ -979,6 +980,8 @@ static void ltimer_cb(void *arg)
 		SESS_DEBUG(s, "the ClientHello's fragments did not all come");
 		r->stats.drops[ROUTE_DROP_FRAGMENTED_HELLO]++;
 		session_kill(s);
+	} else if (dtls_session_established(s->ldtls)) {
+		dtls_session_trim(s->ldtls);
 	} else if (dtls_session_on_timeout(s->ldtls) != 0) {
 		handshake_failed(s, s->ldtls, "DTLS");
 		session_kill(s);
@@ -995,7 +998,9 @@ static void ftimer_cb(void *arg)
 
 	if (s->fdtls == NULL)
 		return;
-	if (dtls_session_on_timeout(s->fdtls) != 0) {
+	if (dtls_session_established(s->fdtls)) {
+		dtls_session_trim(s->fdtls);
+	} else if (dtls_session_on_timeout(s->fdtls) != 0) {
 		handshake_failed(s, s->fdtls, "forward DTLS");
 		fwd_retry_later(s);
 	} else {

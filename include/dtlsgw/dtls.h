@@ -203,6 +203,16 @@ int64_t dtls_session_timeout_ms(const struct dtls_session *s);
 int dtls_session_on_timeout(struct dtls_session *s);
 
 bool dtls_session_established(const struct dtls_session *s);
+
+/*
+ * Free what the handshake left behind (hashes, keys, the last flight kept
+ * for retransmission, idle record buffers), once no flight of it can be
+ * asked for again: call it a while after the handshake (see
+ * DTLS_TRIM_AFTER_MS).  An established session that has never carried
+ * data keeps all of it otherwise.  Nothing happens before establishment.
+ */
+#define DTLS_TRIM_AFTER_MS	15000	/* four lost final flights in a row */
+void dtls_session_trim(struct dtls_session *s);
 bool dtls_session_resumed(const struct dtls_session *s);
 
 /*

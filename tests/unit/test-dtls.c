@@ -324,6 +324,10 @@ static void test_handshake_with_cookie(void **state)
 	assert_non_null(strcasestr(desc, "X25519"));
 	roundtrip(p, 1);
 	roundtrip(p, 1200);
+	/* what the handshake kept can go; the session goes on */
+	dtls_session_trim(p->client);
+	dtls_session_trim(p->server);
+	roundtrip(p, 700);
 	/* established, no timer runs: long pauses send nothing on their own */
 	for (int i = 0; i < 15; i++) {
 		clock_advance(70000);
@@ -353,6 +357,25 @@ static void test_handshake_with_cookie(void **state)
 				 -DTLSGW_ERR_CLOSED);
 	}
 	pair_free(p);
+}
+
+/*
+ * An idle session trimmed before any data (the gateway trims 15 s after
+ * the handshake): wolfSSL frees its handshake resources again at the first
+ * application data, which must be harmless.
+ */
+static void test_trim_before_data(void **state)
+{
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
+
+	pair_connect(p, NULL);
+	dtls_session_trim(p->server);
+	dtls_session_trim(p->client);
+	dtls_session_trim(p->server);
+	roundtrip(p, 100);
+	roundtrip(p, 1200);
+	dtls_session_trim(p->server);
+	roundtrip(p, 10);
 }
 
 static void test_cookie_rotation(void **state)
@@ -778,6 +801,7 @@ int main(void)
 	/* every behaviour, on one engine at both ends */
 	const struct CMUnitTest suite[] = {
 		cmocka_unit_test(test_handshake_with_cookie),
+		cmocka_unit_test(test_trim_before_data),
 		cmocka_unit_test(test_cookie_rotation),
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_server_retransmits_on_our_timer),
