@@ -29,6 +29,7 @@
  *			utime+stime is printed beside it as cpu_stat_s
  *   -L LABEL		first field of the output line
  *   -C CIPHERS		the client's cipher list (default: the engine's)
+ *   -e ENGINE		the client's DTLS engine: wolfssl (default) or openssl
  *   -t MS		a datagram not back after MS is lost (500)
  *   -H SECONDS		idle mode: wait before reading memory (1)
  *   -S SECONDS		give up bringing sessions up after this long (120)
@@ -147,6 +148,7 @@ static struct {
 	/* options */
 	enum mode		 mode;
 	const char		*host, *port, *label, *ciphers;
+	enum engine_kind	 engine;	/* the client's DTLS library */
 	unsigned long		 nsess, window, size, conc;
 	double			 rate, duration, warmup, hold, setup_max;
 	unsigned int		 loss_ms;
@@ -1062,7 +1064,7 @@ static void usage(void)
 		"[-p PORT] [-n N]\n"
 		"       [-w W | -r RATE] [-s BYTES] [-d S] [-u S] [-c K] "
 		"[-P PID] [-L LABEL]\n"
-		"       [-C CIPHERS] [-t MS] [-H S] [-S S] [-B INDEX] [-1]\n"
+		"       [-C CIPHERS] [-e ENGINE] [-t MS] [-H S] [-S S] [-B INDEX] [-1]\n"
 		"       dtlsgw-bench freeport\n");
 	exit(2);
 }
@@ -1116,7 +1118,7 @@ static void parse(int argc, char **argv)
 	g.spread = true;
 	g.src_next = (uint64_t)(getpid() % 500) * 100000u;
 	optind = 2;
-	while ((c = getopt(argc, argv, "a:p:n:w:r:s:d:u:c:P:L:C:t:H:S:B:1")) !=
+	while ((c = getopt(argc, argv, "a:p:n:w:r:s:d:u:c:P:L:C:e:t:H:S:B:1")) !=
 	       -1) {
 		switch (c) {
 		case 'a': g.host = optarg; break;
@@ -1131,6 +1133,12 @@ static void parse(int argc, char **argv)
 		case 'P': g.pid = (pid_t)num(optarg, 1, 1u << 30); break;
 		case 'L': g.label = optarg; break;
 		case 'C': g.ciphers = optarg; break;
+		case 'e':
+			if (strcmp(optarg, "openssl") == 0)
+				g.engine = ENGINE_OPENSSL;
+			else if (strcmp(optarg, "wolfssl") != 0)
+				die("-e: wolfssl or openssl");
+			break;
 		case 't':
 			g.loss_ms = (unsigned int)num(optarg, 1, 60000);
 			break;
@@ -1191,7 +1199,8 @@ int main(int argc, char **argv)
 		struct tls_config tls = { .verify = VERIFY_NONE,
 					  .ciphers = (char *)g.ciphers };
 		struct dtls_ctx_params p = { .role = DTLS_ROLE_CLIENT,
-					     .tls = &tls, .route = "bench" };
+					     .tls = &tls, .route = "bench",
+					     .engine = g.engine };
 		char err[256];
 
 		log_set_level(LOG_LEVEL_ERROR);

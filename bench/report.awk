@@ -133,9 +133,10 @@ END {
 	    socatv
 	printf "DTLS: %s on the socat path, %s on the dtlsgw path; both " \
 	    "servers present the same ECDSA P-256 certificate; the client " \
-	    "is dtlsgw's own engine (wolfSSL), verify none.  \n",
+	    "is dtlsgw's own engine (%s), verify none.  \n",
 	    suite["socat"] != "" ? suite["socat"] : "n/a",
-	    suite["dtlsgw"] != "" ? suite["dtlsgw"] : "n/a"
+	    suite["dtlsgw"] != "" ? suite["dtlsgw"] : "n/a",
+	    client_engine == "openssl" ? "OpenSSL" : "wolfSSL"
 	printf "dtlsgw: `dtlsgw --log-level warn --max-sessions 100000 " \
 	    "-l dtls://127.0.0.1:P -f udp://127.0.0.1:ECHO --cert ... " \
 	    "--key ...%s`.\n", gwopts

@@ -463,6 +463,13 @@ static int ossl_ctx_create(const struct dtls_ctx_params *p,
 	SSL_CTX_set_options(c->ctx, SSL_OP_NO_QUERY_MTU |
 					    SSL_OP_NO_RENEGOTIATION |
 					    SSL_OP_NO_COMPRESSION);
+	/*
+	 * A server picks by its own order, as wolfSSL does: an operator who
+	 * runs this engine for AES-GCM at line rate gets it from any client
+	 * that offers it, whatever that client prefers.
+	 */
+	if (p->role == DTLS_ROLE_SERVER)
+		SSL_CTX_set_options(c->ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 	SSL_CTX_set_info_callback(c->ctx, info_cb);
 	if (dtls_keylog_enabled())
 		SSL_CTX_set_keylog_callback(c->ctx, keylog_cb);
