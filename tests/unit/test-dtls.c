@@ -376,6 +376,7 @@ static void test_trim_before_data(void **state)
 	roundtrip(p, 1200);
 	dtls_session_trim(p->server);
 	roundtrip(p, 10);
+	pair_free(p);
 }
 
 static void test_cookie_rotation(void **state)
