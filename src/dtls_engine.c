@@ -172,6 +172,23 @@ static enum verify_mode effective_verify(const struct tls_config *tls)
 							   : VERIFY_NONE;
 }
 
+enum dtls_peer_check dtls_ctx_peer_check(const struct dtls_ctx *c)
+{
+	enum dtls_peer_check check;
+
+	if (c->psk_only || c->verify == VERIFY_NONE)
+		check = DTLS_CHECK_NONE;
+	else if (c->verify == VERIFY_REQUIRE && c->role == DTLS_ROLE_SERVER)
+		check = DTLS_CHECK_REQUIRED;
+	else
+		check = DTLS_CHECK_IF_SENT;
+	if (c->role == DTLS_ROLE_CLIENT && check == DTLS_CHECK_NONE &&
+	    !c->psk_only)
+		log_warnx("route %s: the server's certificate is not verified "
+			  "(no ca, no peer-fingerprint)", c->route);
+	return check;
+}
+
 int dtls_ctx_base_init(struct dtls_ctx *c, const struct dtls_engine_ops *ops,
 		       const struct dtls_ctx_params *p)
 {

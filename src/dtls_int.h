@@ -135,6 +135,19 @@ int dtls_ctx_base_init(struct dtls_ctx *c, const struct dtls_engine_ops *ops,
 /* Free what dtls_ctx_base_init() allocated and wipe the PSK. */
 void dtls_ctx_base_finish(struct dtls_ctx *c);
 
+/* What becomes of the peer's certificate, for an engine's verify mode. */
+enum dtls_peer_check {
+	DTLS_CHECK_NONE = 0,	/* not asked for, not verified */
+	DTLS_CHECK_IF_SENT,	/* verified when the peer sends one */
+	DTLS_CHECK_REQUIRED,	/* a server's: the client must send one */
+};
+
+/*
+ * The check a context's verify mode, role and PSK call for; warns (once,
+ * for the route) when a client verifies nothing.
+ */
+enum dtls_peer_check dtls_ctx_peer_check(const struct dtls_ctx *c);
+
 /* Fill the common part of a new session. */
 void dtls_session_base_init(struct dtls_session *s, struct dtls_ctx *ctx,
 			    const struct dtls_io *io);

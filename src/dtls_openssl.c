@@ -526,28 +526,20 @@ static int ossl_ctx_create(const struct dtls_ctx_params *p,
 		ctx_error(err, errlen, "ca", tls->ca);
 		goto fail;
 	}
-	switch (c->base.verify) {
-	case VERIFY_NONE:
+	switch (dtls_ctx_peer_check(&c->base)) {
+	case DTLS_CHECK_NONE:
 		mode = SSL_VERIFY_NONE;
 		break;
-	case VERIFY_OPTIONAL:
-		mode = SSL_VERIFY_PEER;
+	case DTLS_CHECK_REQUIRED:
+		mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
 		break;
-	case VERIFY_REQUIRE:
+	case DTLS_CHECK_IF_SENT:
 	default:
 		mode = SSL_VERIFY_PEER;
-		if (p->role == DTLS_ROLE_SERVER)
-			mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
 		break;
 	}
-	if (c->base.psk_only)
-		mode = SSL_VERIFY_NONE;
 	SSL_CTX_set_verify(c->ctx, mode,
 			   mode == SSL_VERIFY_NONE ? NULL : verify_cb);
-	if (p->role == DTLS_ROLE_CLIENT && mode == SSL_VERIFY_NONE &&
-	    !c->base.psk_only)
-		log_warnx("route %s: the server's certificate is not verified "
-			  "(no ca, no peer-fingerprint)", c->base.route);
 
 	if (SSL_CTX_set_cipher_list(c->ctx,
 				    tls->ciphers != NULL ? tls->ciphers

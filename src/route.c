@@ -971,6 +971,23 @@ static int session_fwd_open(struct session *s)
 	return 0;
 }
 
+/*
+ * A DTLS side's timer: an established session trims what its handshake
+ * kept; else the last flight goes again.  False when the handshake gave up.
+ */
+static bool dtls_timer_fired(struct session *s, struct dtls_session *ds,
+			     struct worker_timer *t)
+{
+	if (dtls_session_established(ds)) {
+		dtls_session_trim(ds);
+		return true;
+	}
+	if (dtls_session_on_timeout(ds) != 0)
+		return false;
+	arm_dtls_timer(s, ds, t);
+	return true;
+}
+
 static void ltimer_cb(void *arg)
 {
 	struct session *s = arg;
@@ -980,13 +997,9 @@ static void ltimer_cb(void *arg)
 		SESS_DEBUG(s, "the ClientHello's fragments did not all come");
 		r->stats.drops[ROUTE_DROP_FRAGMENTED_HELLO]++;
 		session_kill(s);
-	} else if (dtls_session_established(s->ldtls)) {
-		dtls_session_trim(s->ldtls);
-	} else if (dtls_session_on_timeout(s->ldtls) != 0) {
+	} else if (!dtls_timer_fired(s, s->ldtls, s->ltimer)) {
 		handshake_failed(s, s->ldtls, "DTLS");
 		session_kill(s);
-	} else {
-		arm_dtls_timer(s, s->ldtls, s->ltimer);
 	}
 	route_reap(r);
 }
@@ -998,13 +1011,9 @@ static void ftimer_cb(void *arg)
 
 	if (s->fdtls == NULL)
 		return;
-	if (dtls_session_established(s->fdtls)) {
-		dtls_session_trim(s->fdtls);
-	} else if (dtls_session_on_timeout(s->fdtls) != 0) {
+	if (!dtls_timer_fired(s, s->fdtls, s->ftimer)) {
 		handshake_failed(s, s->fdtls, "forward DTLS");
 		fwd_retry_later(s);
-	} else {
-		arm_dtls_timer(s, s->fdtls, s->ftimer);
 	}
 	route_reap(r);
 }
