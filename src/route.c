@@ -331,6 +331,25 @@ static void route_reap(struct route *r)
 	}
 }
 
+/* What a transport counted, into a route's counters. */
+static void add_transport_stats(struct route_stats *sum,
+				const struct transport_stats *ts)
+{
+	sum->tx_dropped += ts->tx_dropped;
+	sum->rx_truncated += ts->rx_truncated;
+	sum->drops[ROUTE_DROP_NOBUFS] += ts->rx_nobufs;
+	sum->gro_runs += ts->rx_runs;
+	sum->gso_runs += ts->tx_runs;
+}
+
+/* A forwarding transport's too, with the errors its peer caused. */
+static void add_forward_stats(struct route_stats *sum,
+			      const struct transport_stats *ts)
+{
+	add_transport_stats(sum, ts);
+	sum->forward_errors += ts->rx_errors + ts->tx_errors;
+}
+
 static void session_kill(struct session *s)
 {
 	struct route *r = s->route;
@@ -350,9 +369,7 @@ static void session_kill(struct session *s)
 	worker_timer_free(s->retry);
 	s->ltimer = s->ftimer = s->idle = s->retry = NULL;
 	if (s->fwd != NULL) {
-		r->stats.forward_errors += s->fwd->stats.rx_errors +
-					   s->fwd->stats.tx_errors;
-		r->stats.tx_dropped += s->fwd->stats.tx_dropped;
+		add_forward_stats(&r->stats, &s->fwd->stats);
 		transport_close(s->fwd);
 		s->fwd = NULL;
 	}
@@ -1420,14 +1437,11 @@ void route_stats_add(struct route_stats *sum, const struct route *r)
 		to[i] += from[i];
 	sum->sessions_active += session_table_count(&r->table);
 	for (i = 0; i < r->nlisteners; i++)
-		sum->tx_dropped += r->listeners[i]->stats.tx_dropped;
+		add_transport_stats(sum, &r->listeners[i]->stats);
 	for (s = session_table_first(&r->table, &i); s != NULL;
 	     s = session_table_next(&r->table, s, &i)) {
-		if (s->fwd != NULL) {
-			sum->forward_errors += s->fwd->stats.rx_errors +
-					       s->fwd->stats.tx_errors;
-			sum->tx_dropped += s->fwd->stats.tx_dropped;
-		}
+		if (s->fwd != NULL)
+			add_forward_stats(sum, &s->fwd->stats);
 	}
 }
 
@@ -1483,7 +1497,7 @@ void route_log_stats(const struct route_def *def,
 		 "handshakes_resumed=%llu hello_verify_sent=%llu "
 		 "up_dgrams=%llu up_bytes=%llu down_dgrams=%llu "
 		 "down_bytes=%llu forward_errors=%llu tx_dropped=%llu "
-		 "drops:%s",
+		 "rx_truncated=%llu gro_runs=%llu gso_runs=%llu drops:%s",
 		 def->cfg->name, (unsigned long long)st->sessions_active,
 		 wo > 0 ? workers : "-",
 		 (unsigned long long)st->sessions_total,
@@ -1496,5 +1510,8 @@ void route_log_stats(const struct route_def *def,
 		 (unsigned long long)st->down_dgrams,
 		 (unsigned long long)st->down_bytes,
 		 (unsigned long long)st->forward_errors,
-		 (unsigned long long)st->tx_dropped, o > 0 ? drops : " none");
+		 (unsigned long long)st->tx_dropped,
+		 (unsigned long long)st->rx_truncated,
+		 (unsigned long long)st->gro_runs,
+		 (unsigned long long)st->gso_runs, o > 0 ? drops : " none");
 }

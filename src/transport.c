@@ -137,6 +137,12 @@ void transport_readable(struct transport *t)
 			if (closed)
 				return;
 		}
+		if (t->ops->rx_pending != NULL && t->ops->rx_pending(t)) {
+			/* what the backend holds goes now: the socket may
+			 * not wake us for it (bounded: no socket read) */
+			round--;
+			continue;
+		}
 		if (ret != 0 || n < TRANSPORT_BATCH)
 			break;
 	}

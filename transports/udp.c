@@ -10,9 +10,16 @@
  * message segmented by the kernel (UDP GSO, UDP_SEGMENT, Linux 4.18), the
  * last of the run possibly shorter; where the kernel refuses, the
  * transport falls back to a message per datagram for good.
+ *
+ * Receiving, the kernel may hand over a run of such datagrams as one
+ * (UDP GRO, Linux 5.0): it lands in a datagram buffer and a per-thread
+ * overflow area, and is cut back into datagrams; what does not fit the
+ * caller's batch waits in a spill queue, returned first by the next call.
+ * Where UDP_GRO is refused, the kernel cuts them itself.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <netinet/udp.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -27,9 +34,13 @@
 /* Socket buffers of a listening socket: room for bursts from many peers. */
 #define LISTEN_BUFSZ	(4 * 1024 * 1024)
 
-/* A packet info and a GSO segment size fit one control buffer. */
+/* A packet info and a GSO or GRO segment size fit one control buffer. */
 #define CTRL_LEN	(CMSG_SPACE(sizeof(struct in6_pktinfo)) + \
-			 CMSG_SPACE(sizeof(uint16_t)))
+			 CMSG_SPACE(sizeof(int)))
+
+/* Where a GRO run longer than a datagram buffer goes on. */
+#define GRO_MAX		65536
+#define GRO_EXTRA	(GRO_MAX - DGRAM_CAP)
 
 /* The kernel's limits on one GSO message (UDP_MAX_SEGMENTS is 64). */
 #define GSO_MAX_SEGS	64
@@ -42,6 +53,8 @@ struct udp_transport {
 	bool			 connected;
 	bool			 filter;	/* unconnected flow: only from remote's host */
 	bool			 gso;		/* runs of equal datagrams as one message */
+	bool			 gro;		/* the kernel may coalesce what we receive */
+	struct dgram_queue	 spill;		/* GRO segments beyond the last batch */
 	struct sockaddr_storage	 remote;		/* unconnected flow: default destination */
 	socklen_t		 remotelen;
 	struct sockaddr_storage	 bound;		/* listener: our address */
@@ -59,7 +72,7 @@ struct udp_transport {
  */
 struct udp_batch {
 	struct mmsghdr		 msgs[TRANSPORT_BATCH];
-	struct iovec		 iov[TRANSPORT_BATCH];
+	struct iovec		 iov[2 * TRANSPORT_BATCH];	/* GRO: two a message */
 	union {
 		char		 buf[CTRL_LEN];
 		size_t		 align;		/* cmsghdr's alignment */
@@ -67,6 +80,31 @@ struct udp_batch {
 };
 
 static _Thread_local struct udp_batch batch;
+
+/*
+ * Per thread too, allocated on a GRO socket's first read (1.5 MiB) and
+ * freed as the thread ends (a key's destructor).
+ */
+static _Thread_local uint8_t (*gro_overflow)[GRO_EXTRA];
+static pthread_key_t gro_key;
+static pthread_once_t gro_once = PTHREAD_ONCE_INIT;
+
+static void gro_key_make(void)
+{
+	pthread_key_create(&gro_key, free);
+}
+
+static bool gro_area(void)
+{
+	if (gro_overflow != NULL)
+		return true;
+	pthread_once(&gro_once, gro_key_make);
+	gro_overflow = malloc(TRANSPORT_BATCH * sizeof(*gro_overflow));
+	if (gro_overflow == NULL)
+		return false;
+	pthread_setspecific(gro_key, gro_overflow);
+	return true;
+}
 
 static struct udp_transport *udp_of(struct transport *t)
 {
@@ -158,6 +196,7 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 	u->family = p->addr->sa_family;
 	u->pool = p->pool;
 	u->gso = true;
+	u->gro = setint(fd, SOL_UDP, UDP_GRO, 1) == 0;
 	if (p->role == TRANSPORT_LISTEN) {
 		setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 		if (p->reuseport && setint(fd, SOL_SOCKET, SO_REUSEPORT, 1) == -1)
@@ -216,6 +255,7 @@ static void udp_close(struct transport *t)
 {
 	struct udp_transport *u = udp_of(t);
 
+	dgram_queue_clear(&u->spill);
 	close(u->fd);
 	free(u);
 }
@@ -264,33 +304,117 @@ static void discard_one(struct udp_transport *u)
 		u->base.stats.rx_nobufs++;
 }
 
+/* The GRO segment size of a message, 0 when it holds one datagram. */
+static int gro_size(struct msghdr *mh)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+			int size;
+
+			memcpy(&size, CMSG_DATA(c), sizeof(size));
+			return size;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Cut the GRO run that arrived in d (its first DGRAM_CAP bytes) and extra
+ * (the rest), total bytes long, into datagrams of seg bytes: d keeps the
+ * first, the others go to out while there is room and to the spill queue
+ * after.  Copies: the run came in one buffer and leaves as many.
+ */
+static void cut_run(struct udp_transport *u, struct dgram *d,
+		    const uint8_t *extra, size_t total, size_t seg,
+		    struct dgram **out, size_t max, size_t *k)
+{
+	d->len = seg;
+	if (*k < max)
+		out[(*k)++] = d;
+	else
+		dgram_queue_push(&u->spill, d);
+	for (size_t off = seg; off < total; off += seg) {
+		size_t len = total - off < seg ? total - off : seg;
+		struct dgram *e = dgram_alloc(u->pool);
+
+		if (e == NULL) {
+			u->base.stats.rx_nobufs++;
+			continue;
+		}
+		if (off < DGRAM_CAP) {
+			size_t head = DGRAM_CAP - off < len ? DGRAM_CAP - off
+							    : len;
+
+			memcpy(e->data, d->data + off, head);
+			memcpy(e->data + head, extra, len - head);
+		} else {
+			memcpy(e->data, extra + (off - DGRAM_CAP), len);
+		}
+		e->len = len;
+		memcpy(&e->peer, &d->peer, d->peerlen);
+		e->peerlen = d->peerlen;
+		memcpy(&e->local, &d->local, d->locallen);
+		e->locallen = d->locallen;
+		e->ifindex = d->ifindex;
+		if (*k < max)
+			out[(*k)++] = e;
+		else
+			dgram_queue_push(&u->spill, e);
+	}
+}
+
 static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 		    size_t *n)
 {
 	struct udp_transport *u = udp_of(t);
+	/* the buffers read into; a GRO run may fill out faster than this */
+	struct dgram *rx[TRANSPORT_BATCH];
 	size_t want = 0, k = 0;
+	bool gro = u->gro;
 	int got;
 
 	*n = 0;
 	if (max > TRANSPORT_BATCH)
 		max = TRANSPORT_BATCH;
+	/* what the last run left over comes first, and alone */
+	if (u->spill.len > 0) {
+		while (k < max && u->spill.len > 0)
+			out[k++] = dgram_queue_pop(&u->spill);
+		*n = k;
+		return 0;
+	}
+	if (gro)
+		gro = gro_area();
 	for (; want < max; want++) {
 		struct dgram *d = dgram_alloc(u->pool);
 		struct msghdr *mh = &batch.msgs[want].msg_hdr;
+		struct iovec *iov = &batch.iov[want];
 
 		if (d == NULL)
 			break;
-		out[want] = d;
-		batch.iov[want].iov_base = d->data;
-		batch.iov[want].iov_len = DGRAM_CAP;
+		rx[want] = d;
 		memset(mh, 0, sizeof(*mh));
-		mh->msg_iov = &batch.iov[want];
-		mh->msg_iovlen = 1;
+		if (gro) {
+			/* the datagram's buffer, then the overflow area */
+			iov = &batch.iov[2 * want];
+			iov[0].iov_base = d->data;
+			iov[0].iov_len = DGRAM_CAP;
+			iov[1].iov_base = gro_overflow[want];
+			iov[1].iov_len = GRO_EXTRA;
+			mh->msg_iovlen = 2;
+		} else {
+			iov->iov_base = d->data;
+			iov->iov_len = DGRAM_CAP;
+			mh->msg_iovlen = 1;
+		}
+		mh->msg_iov = iov;
 		if (!u->connected) {
 			mh->msg_name = &d->peer;
 			mh->msg_namelen = sizeof(d->peer);
 		}
-		if (u->pktinfo) {
+		if (u->pktinfo || gro) {
 			mh->msg_control = batch.ctrl[want].buf;
 			mh->msg_controllen = CTRL_LEN;
 		}
@@ -304,7 +428,7 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 		int err = errno;
 
 		for (size_t i = 0; i < want; i++)
-			dgram_free(out[i]);
+			dgram_free(rx[i]);
 		if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR)
 			return -EAGAIN;
 		/* ICMP errors surface here on connected sockets */
@@ -312,19 +436,23 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 		return -err;
 	}
 	for (size_t i = 0; i < want; i++) {
-		struct dgram *d = out[i];
+		struct dgram *d = rx[i];
 		struct msghdr *mh = &batch.msgs[i].msg_hdr;
+		size_t total = batch.msgs[i].msg_len;
+		int seg;
 
 		if (i >= (size_t)got) {
 			dgram_free(d);
 			continue;
 		}
-		if (mh->msg_flags & MSG_TRUNC) {
+		seg = gro ? gro_size(mh) : 0;
+		if ((mh->msg_flags & MSG_TRUNC) ||
+		    (seg <= 0 && total > DGRAM_CAP) || seg > DGRAM_CAP) {
 			t->stats.rx_truncated++;
 			dgram_free(d);
 			continue;
 		}
-		d->len = batch.msgs[i].msg_len;
+		d->len = total;
 		d->peerlen = u->connected ? 0 : mh->msg_namelen;
 		if (u->filter && !from_remote_host(u, &d->peer)) {
 			t->stats.rx_foreign++;
@@ -338,10 +466,22 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 			memcpy(&d->local, &u->bound, u->boundlen);
 			d->locallen = u->boundlen;
 		}
-		out[k++] = d;
+		if (seg > 0 && total > (size_t)seg) {
+			t->stats.rx_runs++;
+			cut_run(u, d, gro_overflow[i], total, (size_t)seg, out,
+				max, &k);
+		} else if (k < max)
+			out[k++] = d;
+		else
+			dgram_queue_push(&u->spill, d);
 	}
 	*n = k;
 	return 0;
+}
+
+static bool udp_rx_pending(const struct transport *t)
+{
+	return udp_of_const(t)->spill.len > 0;
 }
 
 /* Append a packet info for d's local address at c; returns its space. */
@@ -478,8 +618,11 @@ static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
 			}
 			return -err;
 		}
-		for (int m = 0; m < r; m++)
+		for (int m = 0; m < r; m++) {
 			sent += count[done + (size_t)m];
+			if (count[done + (size_t)m] > 1)
+				t->stats.tx_runs++;
+		}
 		done += (size_t)r;
 	}
 	*nsent = sent;
@@ -507,6 +650,7 @@ const struct transport_ops transport_udp = {
 	.open = udp_open,
 	.close = udp_close,
 	.recv = udp_recv,
+	.rx_pending = udp_rx_pending,
 	.send = udp_send,
 	.fd = udp_fd,
 	.local_addr = udp_local_addr,

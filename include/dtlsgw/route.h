@@ -58,6 +58,9 @@ struct route_stats {
 	uint64_t	down_bytes;
 	uint64_t	forward_errors;	/* e.g. ICMP port unreachable from the backend */
 	uint64_t	tx_dropped;	/* transmit queues full */
+	uint64_t	rx_truncated;	/* larger than a datagram buffer: dropped */
+	uint64_t	gro_runs;	/* received coalesced by the kernel (GRO) */
+	uint64_t	gso_runs;	/* sent as one message segmented by the kernel */
 	uint64_t	drops[ROUTE_DROP_MAX];
 	uint64_t	adapter_drops[ADAPTER_MAX_DROPS];	/* by the adapter's reasons */
 };

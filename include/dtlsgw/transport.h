@@ -49,6 +49,8 @@ struct transport_stats {
 	uint64_t	tx_errors;
 	uint64_t	tx_dropped;	/* transmit queue overflow */
 	uint64_t	rx_foreign;	/* unconnected flow: from another host, dropped */
+	uint64_t	rx_runs;	/* coalesced runs (GRO) cut into datagrams */
+	uint64_t	tx_runs;	/* messages of several datagrams (GSO) sent */
 };
 
 struct transport_params {
@@ -86,6 +88,12 @@ struct transport_ops {
 	 */
 	int	(*recv)(struct transport *t, struct dgram **out, size_t max,
 			size_t *n);
+	/*
+	 * Datagrams already read but not yet returned (e.g. the rest of a
+	 * GRO run): recv returns them without reading the socket.  May be
+	 * NULL.
+	 */
+	bool	(*rx_pending)(const struct transport *t);
 	/*
 	 * Send n dgrams (borrowed); *nsent says how many left.  -EAGAIN when
 	 * the socket is full: the caller keeps the rest.  Another negative
