@@ -1027,7 +1027,7 @@ static void print_result(void)
 			       hist_pct(&g.setup_time, 50) / 1000.0,
 			       (double)g.setup_time.max / 1e6);
 		if (g.pid > 0) {
-			printf(" setup_cpu_s=%.3f", scpu);
+			printf(" setup_cpu_s=%.3f hold_s=%g", scpu, g.hold);
 			printf(" procs=%u rss_kb_before=%llu rss_kb_after=%llu "
 			       "pss_kb_before=%llu pss_kb_after=%llu "
 			       "rss_bytes_per_session=%.0f "

@@ -405,26 +405,29 @@ END {
 	print "### Memory per idle session"
 	print ""
 	print "A fresh relay for each count; sessions brought up, nothing " \
-	    "sent, memory read 1 s later.  dtlsgw: VmRSS of its process; " \
+	    "sent, memory read after the hold (dtlsgw: past the 15 s after " \
+	    "which an idle session's handshake state goes and its records " \
+	    "become the gateway's own).  dtlsgw: VmRSS of its process; " \
 	    "socat: its parent and every child, VmRSS summed (which counts " \
 	    "shared pages once per process) and Pss (which does not)."
 	print ""
-	print "| path | sessions | brought up in | handshakes/s | RSS before " \
-	    "| RSS after | RSS per session | Pss per session |"
-	print "|---|---|---|---|---|---|---|---|"
+	print "| path | sessions | brought up in | handshakes/s | hold " \
+	    "| RSS before | RSS after | RSS per session | Pss per session |"
+	print "|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
 		if (r[i, "scen"] != "idle")
 			continue
-		printf "| %s | %s | %s s | %s | %s MiB | %s MiB | %s B | " \
-		    "%s B |\n", r[i, "label"], comma(r[i, "up"]),
+		printf "| %s | %s | %s s | %s | %s s | %s MiB | %s MiB | %s B " \
+		    "| %s B |\n", r[i, "label"], comma(r[i, "up"]),
 		    f(r[i, "setup_s"], 2), comma(r[i, "setup_hs_per_s"]),
+		    r[i, "hold_s"],
 		    f(r[i, "rss_kb_before"] / 1024, 1),
 		    f(r[i, "rss_kb_after"] / 1024, 1),
 		    comma(r[i, "rss_bytes_per_session"]),
 		    comma(r[i, "pss_bytes_per_session"])
 	}
 	if (proj != "")
-		printf "| dtlsgw, **extrapolated** | 100,000 | | | | %s MiB | " \
+		printf "| dtlsgw, **extrapolated** | 100,000 | | | | | %s MiB | " \
 		    "%s B | |\n", f(proj / 1048576, 0), comma(slope)
 	print ""
 	if (proj != "")

@@ -317,12 +317,47 @@ bool dtls_verify_decide(struct dtls_session *s, int depth, bool preverify,
 
 /* Sessions -------------------------------------------------------------- */
 
+static uint64_t be_get(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * What a backend writes, on its way to the caller: the newest protected
+ * record's number is where the record layer goes on from.
+ */
+static int tracked_send(void *arg, const uint8_t *buf, size_t len)
+{
+	struct dtls_session *s = arg;
+	size_t off = 0;
+
+	while (len - off >= DTLS_RECORD_HEADER_LEN) {
+		uint16_t epoch = (uint16_t)be_get(buf + off + 3, 2);
+		uint64_t seq = be_get(buf + off + 5, 6);
+
+		if (epoch > 0 && (!s->tx_seen || epoch > s->tx_epoch ||
+				  (epoch == s->tx_epoch && seq > s->tx_seq))) {
+			s->tx_seen = true;
+			s->tx_epoch = epoch;
+			s->tx_seq = seq;
+		}
+		off += DTLS_RECORD_HEADER_LEN + be_get(buf + off + 11, 2);
+	}
+	return s->user_io.send(s->user_io.arg, buf, len);
+}
+
 void dtls_session_base_init(struct dtls_session *s, struct dtls_ctx *ctx,
 			    const struct dtls_io *io)
 {
 	s->ops = ctx->ops;
 	s->ctx = ctx;
-	s->io = *io;
+	s->user_io = *io;
+	s->io.send = tracked_send;
+	s->io.arg = s;
 }
 
 struct dtls_session *dtls_session_create(struct dtls_ctx *ctx,
@@ -342,17 +377,118 @@ struct dtls_session *dtls_session_create(struct dtls_ctx *ctx,
 					handle);
 }
 
+static void drop_keys(struct dtls_session *s)
+{
+	if (s->keys != NULL) {
+		explicit_bzero(s->keys, sizeof(*s->keys));
+		free(s->keys);
+		s->keys = NULL;
+	}
+}
+
+/*
+ * As the handshake completes: the secrets and the rest of what the record
+ * layer will need, while the library still has them.
+ */
+static void capture_keys(struct dtls_session *s)
+{
+	if (s->ops->export_keys == NULL) {
+		s->no_fast = true;
+		return;
+	}
+	s->keys = calloc(1, sizeof(*s->keys));
+	if (s->keys == NULL || s->ops->export_keys(s, s->keys) != 0) {
+		drop_keys(s);
+		s->no_fast = true;
+	}
+}
+
 void dtls_session_destroy(struct dtls_session *s)
 {
-	if (s != NULL)
-		s->ops->session_destroy(s);
+	if (s == NULL)
+		return;
+#if HAVE_OPENSSL
+	dtls_fast_free(s->fast);
+	s->fast = NULL;
+#endif
+	drop_keys(s);
+	s->ops->session_destroy(s);
+}
+
+/*
+ * Let the library go and carry the records ourselves (src/dtls_fast.c),
+ * going on from the newest record written; rany: the records up to rtop
+ * count as received.  Where the suite or the build does not allow it, the
+ * library stays for good.
+ */
+static void go_fast(struct dtls_session *s, bool rany, uint64_t rtop)
+{
+#if HAVE_OPENSSL
+	struct dtls_keys *k = s->keys;
+	struct dtls_fast *f;
+
+	if (k == NULL || !s->tx_seen)
+		goto no;
+	k->epoch = s->tx_epoch;
+	k->wseq = s->tx_seq + 1;
+	k->rany = rany;
+	k->rtop = rtop;
+	if (dtls_fast_create(&f, k) != 0)
+		goto no;
+	log_debug("%s: route %s: suite %04x, epoch %u, next record %llu, "
+		  "received up to %s%llu: the record layer is ours",
+		  __func__, s->ctx->route, k->suite, k->epoch,
+		  (unsigned long long)k->wseq, rany ? "" : "(none) ",
+		  (unsigned long long)rtop);
+	drop_keys(s);
+	s->ops->release(s);
+	s->fast = f;
+	return;
+no:
+	if (k != NULL)
+		log_debug("%s: route %s: suite %04x stays with the library",
+			  __func__, s->ctx->route, k->suite);
+	drop_keys(s);
+#else
+	(void)rany;
+	(void)rtop;
+#endif
+	s->no_fast = true;
 }
 
 int dtls_session_handshake(struct dtls_session *s)
 {
+	int ret;
+
 	if (s->established)
 		return 0;
-	return s->ops->handshake(s);
+	ret = s->ops->handshake(s);
+	if (ret == 0)
+		capture_keys(s);
+	return ret;
+}
+
+/* Note whether dg is one protected record, and its newest record number. */
+static void scan_input(struct dtls_session *s, const uint8_t *dg, size_t len)
+{
+	size_t off = 0, count = 0;
+
+	s->in_single = false;
+	s->in_max_seq = 0;
+	while (len - off >= DTLS_RECORD_HEADER_LEN) {
+		uint16_t epoch = (uint16_t)be_get(dg + off + 3, 2);
+		uint64_t seq = be_get(dg + off + 5, 6);
+
+		if (count++ == 0) {
+			s->in_type = dg[off];
+			s->in_epoch = epoch;
+			s->in_seq = seq;
+		}
+		if (epoch > 0 && seq > s->in_max_seq)
+			s->in_max_seq = seq;
+		off += DTLS_RECORD_HEADER_LEN + be_get(dg + off + 11, 2);
+	}
+	s->in_single = count == 1 && off == len;
 }
 
 int dtls_session_input(struct dtls_session *s, const uint8_t *dg, size_t len)
@@ -360,24 +496,114 @@ int dtls_session_input(struct dtls_session *s, const uint8_t *dg, size_t len)
 	s->in = dg;
 	s->in_len = len;
 	s->in_off = 0;
+	if (s->fast != NULL)
+		return 0;
+	if (s->established && !s->no_fast)
+		scan_input(s, dg, len);
 	if (!s->established)
 		return dtls_session_handshake(s);
 	return 0;
 }
 
+#if HAVE_OPENSSL
+static const char *alert_name(uint8_t desc)
+{
+	switch (desc) {
+	case 0:
+		return "close notify";
+	case 10:
+		return "unexpected message";
+	case 20:
+		return "bad record mac";
+	case 40:
+		return "handshake failure";
+	case 80:
+		return "internal error";
+	case 90:
+		return "user canceled";
+	}
+	return "alert";
+}
+
+/*
+ * The next record of the datagram with data, ours to open.  Records that
+ * fail (another epoch, a replay, a bad tag) are dropped one by one, as
+ * RFC 6347 4.1.2.7 says; a handshake record (the peer's last flight again,
+ * or a renegotiation) is ignored.
+ */
+static int fast_read(struct dtls_session *s, uint8_t *buf, size_t cap,
+		     size_t *n)
+{
+	uint8_t type;
+
+	while (s->in != NULL && dtls_fast_next(s->fast, s->in, s->in_len,
+					       &s->in_off, buf, cap, n,
+					       &type)) {
+		if (type == DTLS_CT_APPLICATION_DATA && *n > 0)
+			return 0;
+		/* a warning other than close_notify: nothing to do */
+		if (type != DTLS_CT_ALERT || *n < 2 ||
+		    (buf[1] != 0 && buf[0] != 2))
+			continue;
+		s->in = NULL;
+		s->in_len = s->in_off = 0;
+		if (buf[1] == 0) {
+			snprintf(s->err, sizeof(s->err), "close_notify");
+			return -DTLSGW_ERR_CLOSED;
+		}
+		snprintf(s->err, sizeof(s->err), "alert received: %s (%u)",
+			 alert_name(buf[1]), buf[1]);
+		return -DTLSGW_ERR_FATAL_ALERT;
+	}
+	*n = 0;
+	s->in = NULL;
+	s->in_len = s->in_off = 0;
+	return -EAGAIN;
+}
+#endif
+
 int dtls_session_read(struct dtls_session *s, uint8_t *buf, size_t cap,
 		      size_t *n)
 {
+	int ret;
+
 	*n = 0;
-	return s->ops->read(s, buf, cap, n);
+#if HAVE_OPENSSL
+	if (s->fast != NULL)
+		return fast_read(s, buf, cap, n);
+#endif
+	ret = s->ops->read(s, buf, cap, n);
+	if (ret != 0 || !s->established || s->no_fast)
+		return ret;
+	/*
+	 * The peer's data came through the library: the peer has the keys
+	 * and our last flight, so neither side needs the handshake again.
+	 * A datagram that was one record of data proves that record number
+	 * genuine: the record layer becomes ours from there.
+	 */
+	if (s->in_single && s->in_type == DTLS_CT_APPLICATION_DATA &&
+	    s->tx_seen && s->in_epoch == s->tx_epoch) {
+		go_fast(s, true, s->in_seq);
+		s->in_off = s->in_len;
+	} else if (!s->rx_seen || s->in_max_seq > s->rx_seq) {
+		s->rx_seen = true;
+		s->rx_seq = s->in_max_seq;
+	}
+	return 0;
 }
 
 int dtls_session_write(struct dtls_session *s, const uint8_t *buf, size_t len)
 {
 	if (!s->established)
 		return -EAGAIN;
-	if (len > s->ops->max_plaintext(s))
+	if (len > dtls_session_max_plaintext(s))
 		return -DTLSGW_ERR_TOO_BIG;
+#if HAVE_OPENSSL
+	if (s->fast != NULL)
+		return len == 0 ? 0 : dtls_fast_write(s->fast,
+						       DTLS_CT_APPLICATION_DATA,
+						       buf, len, &s->user_io);
+#endif
 	return s->ops->write(s, buf, len);
 }
 
@@ -386,6 +612,14 @@ int dtls_session_shutdown(struct dtls_session *s)
 	if (s->shutdown_sent || !s->established)
 		return 0;
 	s->shutdown_sent = true;
+#if HAVE_OPENSSL
+	if (s->fast != NULL) {
+		static const uint8_t close_notify[2] = { 1, 0 };
+
+		return dtls_fast_write(s->fast, DTLS_CT_ALERT, close_notify,
+				       sizeof(close_notify), &s->user_io);
+	}
+#endif
 	return s->ops->shutdown(s);
 }
 
@@ -410,23 +644,47 @@ bool dtls_session_established(const struct dtls_session *s)
 
 void dtls_session_trim(struct dtls_session *s)
 {
-	if (s->established && s->ops->trim != NULL)
+	if (!s->established || s->fast != NULL)
+		return;
+	/* an idle session too: the library's state is the most of it */
+	if (!s->no_fast)
+		go_fast(s, s->rx_seen, s->rx_seq);
+	if (s->fast == NULL && s->ops->trim != NULL)
 		s->ops->trim(s);
+}
+
+bool dtls_session_own_records(const struct dtls_session *s)
+{
+	return s->fast != NULL;
 }
 
 bool dtls_session_resumed(const struct dtls_session *s)
 {
+#if HAVE_OPENSSL
+	if (s->fast != NULL)
+		return dtls_fast_resumed(s->fast);
+#endif
 	return s->established && s->ops->resumed(s);
 }
 
 size_t dtls_session_max_plaintext(const struct dtls_session *s)
 {
+#if HAVE_OPENSSL
+	if (s->fast != NULL)
+		return dtls_fast_max_plaintext(s->fast);
+#endif
 	return s->ops->max_plaintext(s);
 }
 
 const char *dtls_session_describe(const struct dtls_session *s, char *buf,
 				  size_t len)
 {
+#if HAVE_OPENSSL
+	if (s->fast != NULL) {
+		snprintf(buf, len, "%s", dtls_fast_describe(s->fast));
+		return buf;
+	}
+#endif
 	return s->ops->describe(s, buf, len);
 }
 
@@ -445,7 +703,7 @@ void *dtls_session_save(struct dtls_session *s)
 	struct dtls_saved *saved;
 	void *handle;
 
-	if (!s->established)
+	if (!s->established || s->fast != NULL)
 		return NULL;
 	handle = s->ops->save(s);
 	if (handle == NULL)

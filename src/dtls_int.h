@@ -32,6 +32,88 @@
 #define DTLS_MTU_DEFAULT		1452
 
 struct dtls_engine_ops;
+struct dtls_fast;
+
+/*
+ * The record layer after the handshake (src/dtls_fast.c): AEAD suites of
+ * DTLS 1.2 on libcrypto, whichever library made the keys.
+ */
+enum dtls_aead {
+	DTLS_AEAD_NONE = 0,
+	DTLS_AEAD_CHACHA20_POLY1305,
+	DTLS_AEAD_AES_128_GCM,
+	DTLS_AEAD_AES_256_GCM,
+};
+
+struct dtls_keys {
+	uint16_t	 suite;		/* IANA number */
+	bool		 client;
+	bool		 resumed;
+	uint8_t		 master[48];
+	uint8_t		 client_random[32];
+	uint8_t		 server_random[32];
+	char		 desc[64];	/* as dtls_session_describe() says */
+	size_t		 max_plaintext;
+	/* filled by the dispatcher */
+	uint16_t	 epoch;
+	uint64_t	 wseq;		/* the next record's number */
+	bool		 rany;		/* rtop: accepted, and all before it */
+	uint64_t	 rtop;
+};
+
+enum dtls_fast_verdict {
+	DTLS_FAST_OK = 0,
+	DTLS_FAST_MALFORMED,
+	DTLS_FAST_OTHER_EPOCH,
+	DTLS_FAST_REPLAY,
+	DTLS_FAST_BAD_TAG,
+};
+
+/* The AEAD of a cipher suite, DTLS_AEAD_NONE for the others. */
+enum dtls_aead dtls_aead_of_suite(uint16_t suite);
+
+/* TLS 1.2's PRF (RFC 5246 5) on SHA-256 or SHA-384.  0 or error. */
+int dtls_tls12_prf(bool sha384, const uint8_t *secret, size_t secretlen,
+		   const char *label, const uint8_t *seed, size_t seedlen,
+		   uint8_t *out, size_t outlen);
+
+/* 0 and *out, -ENOTSUP for a suite it lacks, or another error. */
+int dtls_fast_create(struct dtls_fast **out, const struct dtls_keys *k);
+void dtls_fast_free(struct dtls_fast *f);
+
+/* Bytes a record adds to its plaintext. */
+size_t dtls_fast_overhead(const struct dtls_fast *f);
+
+/* Protect len bytes as one record of type into out.  0 or error. */
+int dtls_fast_seal(struct dtls_fast *f, uint8_t type, const uint8_t *in,
+		   size_t len, uint8_t *out, size_t cap, size_t *outlen);
+
+/* Seal, and send the record as one datagram through io. */
+int dtls_fast_write(struct dtls_fast *f, uint8_t type, const uint8_t *buf,
+		    size_t len, const struct dtls_io *io);
+
+/*
+ * Open one record (rec, len: exactly one record) into out (cap bytes):
+ * its plaintext length and type on DTLS_FAST_OK.  A record of another
+ * epoch, a replay, or one whose tag fails, is refused.
+ */
+enum dtls_fast_verdict dtls_fast_open(struct dtls_fast *f,
+				      const uint8_t *rec, size_t len,
+				      uint8_t *out, size_t cap, size_t *n,
+				      uint8_t *type);
+
+/*
+ * The next record of the datagram in (len bytes) from *off that opens, as
+ * dtls_fast_open() does: true with it, *off past it.  Records that fail
+ * are dropped one by one (RFC 6347 4.1.2.7); false when none is left.
+ */
+bool dtls_fast_next(struct dtls_fast *f, const uint8_t *in, size_t len,
+		    size_t *off, uint8_t *out, size_t cap, size_t *n,
+		    uint8_t *type);
+
+size_t dtls_fast_max_plaintext(const struct dtls_fast *f);
+bool dtls_fast_resumed(const struct dtls_fast *f);
+const char *dtls_fast_describe(const struct dtls_fast *f);
 
 /* The part of every backend's context that the dispatcher reads. */
 struct dtls_ctx {
@@ -57,7 +139,28 @@ struct dtls_ctx {
 struct dtls_session {
 	const struct dtls_engine_ops *ops;
 	struct dtls_ctx		*ctx;
-	struct dtls_io		 io;
+	struct dtls_io		 io;		/* backends write through this */
+	struct dtls_io		 user_io;	/* the caller's, behind io */
+	/*
+	 * Once set, the library is gone and the record layer is ours
+	 * (src/dtls_fast.c); see dtls_session_read() for when.
+	 */
+	struct dtls_fast	*fast;
+	struct dtls_keys	*keys;		/* from establishment to then */
+	bool			 no_fast;	/* the suite or library cannot */
+	/* the newest protected record written: its epoch and number */
+	bool			 tx_seen;
+	uint16_t		 tx_epoch;
+	uint64_t		 tx_seq;
+	/* the datagram being read, when it is a single record */
+	bool			 in_single;
+	uint8_t			 in_type;
+	uint16_t		 in_epoch;
+	uint64_t		 in_seq;
+	uint64_t		 in_max_seq;	/* of its protected records */
+	/* the newest protected record number of a datagram that gave data */
+	bool			 rx_seen;
+	uint64_t		 rx_seq;
 	const uint8_t		*in;		/* the datagram being read */
 	size_t			 in_len;
 	size_t			 in_off;
@@ -117,6 +220,17 @@ struct dtls_engine_ops {
 	/* Called only when established; the handle goes to saved_free. */
 	void	*(*save)(struct dtls_session *s);
 	void	(*saved_free)(void *handle);
+	/*
+	 * Called once, as the handshake completes: what the record layer
+	 * needs to go on without the library (k->suite, the secrets, the
+	 * role); 0, or -ENOTSUP.  May be NULL: the library stays.
+	 */
+	int	(*export_keys)(struct dtls_session *s, struct dtls_keys *k);
+	/*
+	 * Free the library's session, keeping the backend's structure for
+	 * session_destroy; no other op is called after it.
+	 */
+	void	(*release)(struct dtls_session *s);
 };
 
 extern const struct dtls_engine_ops dtls_engine_wolfssl;

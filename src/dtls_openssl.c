@@ -918,6 +918,43 @@ static void ossl_saved_free(void *handle)
 	SSL_SESSION_free(handle);
 }
 
+static int ossl_export_keys(struct dtls_session *base, struct dtls_keys *k)
+{
+	struct ossl_session *s = ossl_session(base);
+	SSL_SESSION *sess = SSL_get_session(s->ssl);
+	const SSL_CIPHER *cipher = SSL_get_current_cipher(s->ssl);
+
+	if (sess == NULL || cipher == NULL ||
+	    SSL_version(s->ssl) != DTLS1_2_VERSION)
+		return -ENOTSUP;
+	k->suite = SSL_CIPHER_get_protocol_id(cipher);
+	if (SSL_SESSION_get_master_key(sess, k->master, sizeof(k->master)) !=
+		    sizeof(k->master) ||
+	    SSL_get_client_random(s->ssl, k->client_random,
+				  sizeof(k->client_random)) !=
+		    sizeof(k->client_random) ||
+	    SSL_get_server_random(s->ssl, k->server_random,
+				  sizeof(k->server_random)) !=
+		    sizeof(k->server_random))
+		return -ENOTSUP;
+	k->client = base->ctx->role == DTLS_ROLE_CLIENT;
+	k->resumed = ossl_resumed(base);
+	k->max_plaintext = ossl_max_plaintext(base);
+	ossl_describe(base, k->desc, sizeof(k->desc));
+	return 0;
+}
+
+static void ossl_release(struct dtls_session *base)
+{
+	struct ossl_session *s = ossl_session(base);
+
+	/* still resumable from the cache: see ossl_session_destroy() */
+	SSL_set_shutdown(s->ssl, SSL_SENT_SHUTDOWN);
+	SSL_free(s->ssl);
+	s->ssl = NULL;
+	held_clear(s);
+}
+
 const struct dtls_engine_ops dtls_engine_openssl = {
 	.name = "openssl",
 	.kind = ENGINE_OPENSSL,
@@ -944,4 +981,6 @@ const struct dtls_engine_ops dtls_engine_openssl = {
 	.describe = ossl_describe,
 	.save = ossl_save,
 	.saved_free = ossl_saved_free,
+	.export_keys = ossl_export_keys,
+	.release = ossl_release,
 };

@@ -396,6 +396,8 @@ static struct dtls_session *wolf_session_create(struct dtls_ctx *base,
 	wolfSSL_SetIOReadCtx(s->ssl, &s->base);
 	wolfSSL_SetIOWriteCtx(s->ssl, &s->base);
 	wolfSSL_dtls_set_using_nonblock(s->ssl, 1);
+	/* the secrets stay readable until export_keys (wolfSSL_get_keys) */
+	wolfSSL_KeepArrays(s->ssl);
 	wolfSSL_dtls_set_timeout_init(s->ssl,
 				      DTLS_HANDSHAKE_TIMEOUT_INIT_MS / 1000);
 	wolfSSL_dtls_set_timeout_max(s->ssl,
@@ -437,33 +439,29 @@ fail:
 static void keylog_write(struct wolf_session *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	uint8_t cr[32], mk[48];
 	char line[16 + 64 + 1 + 96 + 2];
-	WOLFSSL_SESSION *sess;
+	unsigned char *mk, *sr, *cr;
+	unsigned int mklen, srlen, crlen;
 	size_t o = 0;
-	int mklen;
 
 	if (!dtls_keylog_enabled())
 		return;
-	sess = wolfSSL_get_session(s->ssl);
-	if (sess == NULL ||
-	    wolfSSL_get_client_random(s->ssl, cr, sizeof(cr)) != sizeof(cr))
-		return;
-	mklen = wolfSSL_SESSION_get_master_key(sess, mk, sizeof(mk));
-	if (mklen != (int)sizeof(mk))
+	/* the handshake's own copies (kept: wolfSSL_KeepArrays) */
+	if (wolfSSL_get_keys(s->ssl, &mk, &mklen, &sr, &srlen, &cr, &crlen) !=
+		    WOLFSSL_SUCCESS ||
+	    mklen != 48 || crlen != 32)
 		return;
 	memcpy(line, "CLIENT_RANDOM ", 14);
 	o = 14;
-	for (size_t i = 0; i < sizeof(cr); i++) {
+	for (size_t i = 0; i < crlen; i++) {
 		line[o++] = hex[cr[i] >> 4];
 		line[o++] = hex[cr[i] & 15];
 	}
 	line[o++] = ' ';
-	for (size_t i = 0; i < sizeof(mk); i++) {
+	for (size_t i = 0; i < mklen; i++) {
 		line[o++] = hex[mk[i] >> 4];
 		line[o++] = hex[mk[i] & 15];
 	}
-	memset(mk, 0, sizeof(mk));
 	dtls_keylog_write(line, o);
 	memset(line, 0, sizeof(line));
 }
@@ -666,6 +664,44 @@ static void wolf_saved_free(void *handle)
 	wolfSSL_SESSION_free(handle);
 }
 
+static int wolf_export_keys(struct dtls_session *base, struct dtls_keys *k)
+{
+	struct wolf_session *s = wolf_session(base);
+	const char *version = wolfSSL_get_version(s->ssl);
+	unsigned char *ms, *sr, *cr;
+	unsigned int mslen, srlen, crlen;
+	int ret = -ENOTSUP;
+
+	k->suite = (uint16_t)wolfSSL_get_current_cipher_suite(s->ssl);
+	/* the handshake's own copies, which a resumption fills too */
+	if (version != NULL && strcmp(version, "DTLSv1.2") == 0 &&
+	    wolfSSL_get_keys(s->ssl, &ms, &mslen, &sr, &srlen, &cr, &crlen) ==
+		    WOLFSSL_SUCCESS &&
+	    mslen == sizeof(k->master) && srlen == sizeof(k->server_random) &&
+	    crlen == sizeof(k->client_random)) {
+		memcpy(k->master, ms, mslen);
+		memcpy(k->server_random, sr, srlen);
+		memcpy(k->client_random, cr, crlen);
+		ret = 0;
+	}
+	wolfSSL_FreeArrays(s->ssl);
+	if (ret != 0)
+		return ret;
+	k->client = base->ctx->role == DTLS_ROLE_CLIENT;
+	k->resumed = wolf_resumed(base);
+	k->max_plaintext = wolf_max_plaintext(base);
+	wolf_describe(base, k->desc, sizeof(k->desc));
+	return 0;
+}
+
+static void wolf_release(struct dtls_session *base)
+{
+	struct wolf_session *s = wolf_session(base);
+
+	wolfSSL_free(s->ssl);
+	s->ssl = NULL;
+}
+
 const struct dtls_engine_ops dtls_engine_wolfssl = {
 	.name = "wolfssl",
 	.kind = ENGINE_WOLFSSL,
@@ -688,4 +724,6 @@ const struct dtls_engine_ops dtls_engine_wolfssl = {
 	.describe = wolf_describe,
 	.save = wolf_save,
 	.saved_free = wolf_saved_free,
+	.export_keys = wolf_export_keys,
+	.release = wolf_release,
 };

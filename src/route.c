@@ -997,6 +997,7 @@ static bool dtls_timer_fired(struct session *s, struct dtls_session *ds,
 {
 	if (dtls_session_established(ds)) {
 		dtls_session_trim(ds);
+		worker_heap_freed(s->route->w);
 		return true;
 	}
 	if (dtls_session_on_timeout(ds) != 0)
@@ -1442,6 +1443,9 @@ void route_stats_add(struct route_stats *sum, const struct route *r)
 	     s = session_table_next(&r->table, s, &i)) {
 		if (s->fwd != NULL)
 			add_forward_stats(sum, &s->fwd->stats);
+		if ((s->ldtls != NULL && dtls_session_own_records(s->ldtls)) ||
+		    (s->fdtls != NULL && dtls_session_own_records(s->fdtls)))
+			sum->sessions_own_records++;
 	}
 }
 
@@ -1492,7 +1496,7 @@ void route_log_stats(const struct route_def *def,
 		o += (size_t)n;
 	}
 	log_info("stats route=%s sessions=%llu sessions_per_worker=%s "
-		 "sessions_total=%llu "
+		 "own_records=%llu sessions_total=%llu "
 		 "handshakes_ok=%llu handshakes_failed=%llu "
 		 "handshakes_resumed=%llu hello_verify_sent=%llu "
 		 "up_dgrams=%llu up_bytes=%llu down_dgrams=%llu "
@@ -1500,6 +1504,7 @@ void route_log_stats(const struct route_def *def,
 		 "rx_truncated=%llu gro_runs=%llu gso_runs=%llu drops:%s",
 		 def->cfg->name, (unsigned long long)st->sessions_active,
 		 wo > 0 ? workers : "-",
+		 (unsigned long long)st->sessions_own_records,
 		 (unsigned long long)st->sessions_total,
 		 (unsigned long long)st->handshakes_ok,
 		 (unsigned long long)st->handshakes_failed,

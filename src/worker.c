@@ -4,6 +4,7 @@
  * main.c that includes ev.h.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ struct worker {
 	struct transport	*dirty;
 	struct signal_watch	 signals[MAX_SIGNALS];
 	size_t			 nsignals;
+	ev_timer		 heap_trim;	/* see worker_heap_freed() */
 };
 
 static void prepare_cb(struct ev_loop *loop, ev_prepare *p, int revents)
@@ -99,6 +101,19 @@ static void async_cb(struct ev_loop *loop, ev_async *a, int revents)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/*
+ * What sessions free in bulk (the TLS library's objects, once their records
+ * are ours) lies between the small objects that stay, where glibc's malloc
+ * keeps it; malloc_trim() hands the whole free pages back to the system.
+ */
+static void heap_trim_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	(void)loop;
+	(void)t;
+	(void)revents;
+	malloc_trim(0);
+}
+
 struct worker *worker_create(unsigned int id)
 {
 	struct worker *w = calloc(1, sizeof(*w));
@@ -122,7 +137,14 @@ struct worker *worker_create(unsigned int id)
 	ev_async_init(&w->async, async_cb);
 	w->async.data = w;
 	ev_async_start(w->loop, &w->async);
+	ev_timer_init(&w->heap_trim, heap_trim_cb, HEAP_TRIM_DELAY_S, 0.);
 	return w;
+}
+
+void worker_heap_freed(struct worker *w)
+{
+	if (!ev_is_active(&w->heap_trim))
+		ev_timer_start(w->loop, &w->heap_trim);
 }
 
 void worker_destroy(struct worker *w)
@@ -131,6 +153,7 @@ void worker_destroy(struct worker *w)
 		return;
 	if (w->loop != NULL) {
 		ev_async_stop(w->loop, &w->async);
+		ev_timer_stop(w->loop, &w->heap_trim);
 		ev_prepare_stop(w->loop, &w->prepare);
 		for (size_t i = 0; i < w->nsignals; i++)
 			ev_signal_stop(w->loop, &w->signals[i].sig);

@@ -205,15 +205,29 @@ int dtls_session_on_timeout(struct dtls_session *s);
 bool dtls_session_established(const struct dtls_session *s);
 
 /*
- * Free what the handshake left behind (hashes, keys, the last flight kept
- * for retransmission, idle record buffers), once no flight of it can be
- * asked for again: call it a while after the handshake (see
- * DTLS_TRIM_AFTER_MS).  An established session that has never carried
- * data keeps all of it otherwise.  Nothing happens before establishment.
+ * Free what the handshake left behind, once no flight of it can be asked
+ * for again: call it a while after the handshake (see DTLS_TRIM_AFTER_MS).
+ * The session's records become the gateway's own and the library's session
+ * goes (see dtls_session_own_records()); where that cannot be, the library
+ * frees its hashes, keys, last flight and idle buffers.  An established
+ * session that has never carried data keeps all of it otherwise.  Nothing
+ * happens before establishment.
  */
 #define DTLS_TRIM_AFTER_MS	15000	/* four lost final flights in a row */
 void dtls_session_trim(struct dtls_session *s);
 bool dtls_session_resumed(const struct dtls_session *s);
+
+/*
+ * True once the session's records are the gateway's own work and the TLS
+ * library's session is freed.  That happens at the first datagram of data
+ * from the peer (which has then finished its handshake: nothing of it can
+ * be asked for again), or at dtls_session_trim(), for the AEAD suites of
+ * DTLS 1.2 (ChaCha20-Poly1305, AES-GCM) in a build with libcrypto.  The
+ * records are the same on the wire; an idle session then costs a few
+ * hundred bytes instead of the library's tens of kilobytes, and each record
+ * is opened straight into the caller's buffer.
+ */
+bool dtls_session_own_records(const struct dtls_session *s);
 
 /*
  * Largest plaintext one record can carry on this session: with wolfSSL

@@ -47,6 +47,7 @@ const char *route_drop_name(enum route_drop why);
 
 struct route_stats {
 	uint64_t	sessions_active;
+	uint64_t	sessions_own_records;	/* of those: records ours, library freed */
 	uint64_t	sessions_total;
 	uint64_t	handshakes_ok;
 	uint64_t	handshakes_failed;

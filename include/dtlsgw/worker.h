@@ -52,6 +52,13 @@ void worker_join(struct worker *w);
  */
 void worker_call(struct worker *w, worker_timer_fn fn, void *arg);
 
+/*
+ * Much memory went back to the heap: hand its free pages back to the
+ * system within HEAP_TRIM_DELAY_S (one malloc_trim for many calls).
+ */
+#define HEAP_TRIM_DELAY_S	1.0
+void worker_heap_freed(struct worker *w);
+
 /* Start/stop watching t's descriptor (transport.c calls these). */
 int worker_watch(struct worker *w, struct transport *t);
 void worker_unwatch(struct worker *w, struct transport *t);

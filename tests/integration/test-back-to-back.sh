@@ -44,6 +44,12 @@ stats server
 	fail "server side: expected 3 handshakes"
 ok "second source resumed; counters add up"
 
+# every session carried data both ways: its records are the gateway's own
+[ "$(stat_value client route-1 own_records)" = 3 ] ||
+	fail "client: not every session on the own record layer"
+[ "$(stat_value server route-1 own_records)" = 3 ] ||
+	fail "server: not every session on the own record layer"
+
 # the runs went as GSO messages and came in as GRO runs, both sides (Linux
 # 4.18 and 5.0 have them; Debian 12's 6.1 does)
 for side in client server; do

@@ -27,6 +27,9 @@
 #include "dtlsgw/dtls.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
+#if HAVE_OPENSSL
+#include "../../src/dtls_int.h"	/* the PRF of the own record layer */
+#endif
 
 /*
  * The clock.  OpenSSL 3.0 keeps its DTLS retransmission deadline on
@@ -276,6 +279,21 @@ static void send_one(struct dtls_session *from, struct dtls_session *to,
 	assert_int_equal(dtls_session_read(to, got, sizeof(got), &n), -EAGAIN);
 }
 
+/* from sends close_notify; to reads it as such. */
+static void close_one(struct dtls_session *from, struct dtls_session *to,
+		      struct link *l)
+{
+	uint8_t got[64];
+	size_t n;
+
+	assert_int_equal(dtls_session_shutdown(from), 0);
+	assert_int_equal(l->n, 1);
+	assert_int_equal(dtls_session_input(to, l->buf[0], l->len[0]), 0);
+	l->n = 0;
+	assert_int_equal(dtls_session_read(to, got, sizeof(got), &n),
+			 -DTLSGW_ERR_CLOSED);
+}
+
 static void roundtrip(struct pair *p, size_t size)
 {
 	send_one(p->client, p->server, &p->to_server, size);
@@ -343,19 +361,7 @@ static void test_handshake_with_cookie(void **state)
 	assert_true(p->to_server.maxlen <= 1452);
 	assert_true(p->to_client.maxlen <= 1452);
 	/* close_notify reaches the other side */
-	assert_int_equal(dtls_session_shutdown(p->client), 0);
-	assert_int_equal(p->to_server.n, 1);
-	assert_int_equal(dtls_session_input(p->server, p->to_server.buf[0],
-					    p->to_server.len[0]),
-			 0);
-	{
-		uint8_t got[64];
-		size_t n;
-
-		assert_int_equal(dtls_session_read(p->server, got, sizeof(got),
-						   &n),
-				 -DTLSGW_ERR_CLOSED);
-	}
+	close_one(p->client, p->server, &p->to_server);
 	pair_free(p);
 }
 
@@ -378,6 +384,239 @@ static void test_trim_before_data(void **state)
 	roundtrip(p, 10);
 	pair_free(p);
 }
+
+/* A record written by from, taken off the link rather than delivered. */
+static size_t take_record(struct dtls_session *from, struct link *l,
+			  uint8_t tag, uint8_t *rec, size_t cap)
+{
+	uint8_t msg[64];
+	size_t len;
+
+	memset(msg, tag, sizeof(msg));
+	assert_int_equal(dtls_session_write(from, msg, sizeof(msg)), 0);
+	assert_int_equal(l->n, 1);
+	len = l->len[0];
+	assert_true(len <= cap);
+	memcpy(rec, l->buf[0], len);
+	l->n = 0;
+	return len;
+}
+
+/* Deliver rec to s: the tag of the data read, or -1 for none. */
+static int deliver_record(struct dtls_session *s, const uint8_t *rec,
+			  size_t len)
+{
+	uint8_t got[DGMAX];
+	size_t n;
+	int ret;
+
+	assert_int_equal(dtls_session_input(s, rec, len), 0);
+	ret = dtls_session_read(s, got, sizeof(got), &n);
+	if (ret == -EAGAIN)
+		return -1;
+	assert_int_equal(ret, 0);
+	assert_int_equal(n, 64);
+	assert_int_equal(dtls_session_read(s, got, sizeof(got), &n), -EAGAIN);
+	return got[0];
+}
+
+/*
+ * The first data from the peer hands the records over from the library to
+ * the gateway's own record layer, both ends, whatever engine made the keys;
+ * then replays, forgeries, reordering and the replay window.
+ */
+static void test_own_records(void **state)
+{
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
+	static uint8_t rec[80][256];
+	size_t len[80];
+
+	pair_connect(p, NULL);
+	assert_false(dtls_session_own_records(p->client));
+	assert_false(dtls_session_own_records(p->server));
+	roundtrip(p, 100);
+	assert_true(dtls_session_own_records(p->server));
+	assert_true(dtls_session_own_records(p->client));
+	roundtrip(p, 1);
+	roundtrip(p, 1200);
+	{
+		size_t cmax = dtls_session_max_plaintext(p->client);
+		size_t smax = dtls_session_max_plaintext(p->server);
+
+		roundtrip(p, cmax < smax ? cmax : smax);
+	}
+	/* a replay is dropped, and so is a record with one bit changed */
+	len[0] = take_record(p->client, &p->to_server, 1, rec[0], 256);
+	assert_int_equal(deliver_record(p->server, rec[0], len[0]), 1);
+	assert_int_equal(deliver_record(p->server, rec[0], len[0]), -1);
+	len[1] = take_record(p->client, &p->to_server, 2, rec[1], 256);
+	rec[1][len[1] - 20] ^= 0x10;
+	assert_int_equal(deliver_record(p->server, rec[1], len[1]), -1);
+	rec[1][len[1] - 20] ^= 0x10;
+	assert_int_equal(deliver_record(p->server, rec[1], len[1]), 2);
+	/* out of order within the window: each once */
+	for (int i = 0; i < 3; i++)
+		len[i] = take_record(p->server, &p->to_client, (uint8_t)(10 + i),
+				     rec[i], 256);
+	assert_int_equal(deliver_record(p->client, rec[2], len[2]), 12);
+	assert_int_equal(deliver_record(p->client, rec[0], len[0]), 10);
+	assert_int_equal(deliver_record(p->client, rec[1], len[1]), 11);
+	assert_int_equal(deliver_record(p->client, rec[0], len[0]), -1);
+	/* older than the 64 records of the window: dropped */
+	for (int i = 0; i < 80; i++)
+		len[i] = take_record(p->client, &p->to_server, (uint8_t)i,
+				     rec[i], 256);
+	assert_int_equal(deliver_record(p->server, rec[79], len[79]), 79);
+	assert_int_equal(deliver_record(p->server, rec[16], len[16]), 16);
+	assert_int_equal(deliver_record(p->server, rec[15], len[15]), -1);
+	/* two records in one datagram: both read */
+	{
+		uint8_t dg[512], got[DGMAX];
+		size_t n;
+
+		len[0] = take_record(p->client, &p->to_server, 40, rec[0], 256);
+		len[1] = take_record(p->client, &p->to_server, 41, rec[1], 256);
+		memcpy(dg, rec[0], len[0]);
+		memcpy(dg + len[0], rec[1], len[1]);
+		assert_int_equal(dtls_session_input(p->server, dg,
+						    len[0] + len[1]),
+				 0);
+		assert_int_equal(dtls_session_read(p->server, got, sizeof(got),
+						   &n),
+				 0);
+		assert_int_equal(got[0], 40);
+		assert_int_equal(dtls_session_read(p->server, got, sizeof(got),
+						   &n),
+				 0);
+		assert_int_equal(got[0], 41);
+		assert_int_equal(dtls_session_read(p->server, got, sizeof(got),
+						   &n),
+				 -EAGAIN);
+	}
+	/* a record cut short, and a datagram that is not DTLS: nothing */
+	len[0] = take_record(p->client, &p->to_server, 50, rec[0], 256);
+	assert_int_equal(deliver_record(p->server, rec[0], len[0] - 1), -1);
+	assert_int_equal(deliver_record(p->server, (const uint8_t *)"hello",
+					5),
+			 -1);
+	assert_int_equal(deliver_record(p->server, rec[0], len[0]), 50);
+	roundtrip(p, 300);
+	/* close_notify from our record layer: the peer reads it as such */
+	close_one(p->server, p->client, &p->to_client);
+	pair_free(p);
+}
+
+/*
+ * A session that carried nothing goes to the own record layer when it is
+ * trimmed; data then flows both ways, the first records included.
+ */
+static void test_own_records_after_trim(void **state)
+{
+	struct pair *p = pair_new(state, &no_tls, &no_tls);
+
+	pair_connect(p, NULL);
+	dtls_session_trim(p->server);
+	assert_true(dtls_session_own_records(p->server));
+	assert_false(dtls_session_own_records(p->client));
+	roundtrip(p, 100);
+	assert_true(dtls_session_own_records(p->client));
+	dtls_session_trim(p->client);
+	roundtrip(p, 1200);
+	/* close_notify into the own record layer */
+	close_one(p->client, p->server, &p->to_server);
+	pair_free(p);
+}
+
+/*
+ * Every AEAD suite goes to the own record layer, and the bytes agree with
+ * the other end's library while one side still has it; a CBC suite stays
+ * with the library.
+ */
+static void test_own_records_suites(void **state)
+{
+	static const struct {
+		const char	*ciphers;
+		bool		 own;
+	} cases[] = {
+		{ "ECDHE-ECDSA-AES256-GCM-SHA384", true },
+		{ "ECDHE-ECDSA-AES128-GCM-SHA256", true },
+		{ "ECDHE-ECDSA-CHACHA20-POLY1305", true },
+		{ "ECDHE-ECDSA-AES128-SHA256", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tls_config tls = { .ciphers = (char *)cases[i].ciphers };
+		struct pair *p = pair_new(state, &tls, &tls);
+		char desc[128];
+
+		pair_connect(p, NULL);
+		dtls_session_describe(p->server, desc, sizeof(desc));
+		assert_non_null(strstr(desc, cases[i].ciphers));
+		/* the server's records are its own before the client's are */
+		send_one(p->client, p->server, &p->to_server, 100);
+		assert_int_equal(dtls_session_own_records(p->server),
+				 cases[i].own);
+		assert_false(dtls_session_own_records(p->client));
+		send_one(p->server, p->client, &p->to_client, 1000);
+		assert_int_equal(dtls_session_own_records(p->client),
+				 cases[i].own);
+		roundtrip(p, 1);
+		roundtrip(p, 1200);
+		dtls_session_describe(p->client, desc, sizeof(desc));
+		assert_non_null(strstr(desc, cases[i].ciphers));
+		pair_free(p);
+	}
+}
+
+#if HAVE_OPENSSL
+static void unhex(const char *h, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(sscanf(h + 2 * i, "%2hhx", &out[i]), 1);
+}
+
+/*
+ * TLS 1.2's PRF, which the own record layer derives its keys with: the
+ * known vectors for P_SHA256 and P_SHA384 (secret, seed and label of the
+ * IETF TLS list's test vectors; P_hash recomputed with Python's hmac).
+ */
+static void test_tls12_prf(void **state)
+{
+	static const char sha256[] =
+		"e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e6"
+		"1edb5a6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd"
+		"3797c0564bab4fbc91666e9def9b97fce34f796789baa48082d122ee42"
+		"c5a72e5a5110fff70187347b66";
+	static const char sha384[] =
+		"dd88775cd827187b67a3f7652b5c13f715791cc46e0274a6d3fb166511"
+		"03defc544cd8afb68369a219bb918b8b21ddb1764af0a70339e6dec085"
+		"e574f655851ba692513203536bdfc3675e53768210f0a2389dd324311a"
+		"440c7c30ef44b391d914c3b0c7c80f1cb5e134cf4253d859fa8a46e978"
+		"360d095dd2fba0c18a1f4d7b4cf9f24667b5cb0adc5ab65df3a0dc627c"
+		"9b73cc";
+	uint8_t secret[16], seed[16], want[148], got[148];
+
+	(void)state;
+	unhex("9bbe436ba940f017b17652849a71db35", secret, 16);
+	unhex("a0ba9f936cda311827a6f796ffd5198c", seed, 16);
+	unhex(sha256, want, 100);
+	assert_int_equal(dtls_tls12_prf(false, secret, 16, "test label", seed,
+					16, got, 100),
+			 0);
+	assert_memory_equal(got, want, 100);
+	unhex(sha384, want, 148);
+	assert_int_equal(dtls_tls12_prf(true, secret, 16, "test label", seed,
+					16, got, 148),
+			 0);
+	assert_memory_equal(got, want, 148);
+	/* the suites it carries, and one it leaves to the library */
+	assert_int_equal(dtls_aead_of_suite(0xCCA9),
+			 DTLS_AEAD_CHACHA20_POLY1305);
+	assert_int_equal(dtls_aead_of_suite(0xC02B), DTLS_AEAD_AES_128_GCM);
+	assert_int_equal(dtls_aead_of_suite(0xC02C), DTLS_AEAD_AES_256_GCM);
+	assert_int_equal(dtls_aead_of_suite(0xC023), DTLS_AEAD_NONE);
+}
+#endif
 
 static void test_cookie_rotation(void **state)
 {
@@ -803,6 +1042,9 @@ int main(void)
 	const struct CMUnitTest suite[] = {
 		cmocka_unit_test(test_handshake_with_cookie),
 		cmocka_unit_test(test_trim_before_data),
+		cmocka_unit_test(test_own_records),
+		cmocka_unit_test(test_own_records_after_trim),
+		cmocka_unit_test(test_own_records_suites),
 		cmocka_unit_test(test_cookie_rotation),
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_server_retransmits_on_our_timer),
@@ -819,6 +1061,9 @@ int main(void)
 	/* what two engines must agree on */
 	const struct CMUnitTest cross[] = {
 		cmocka_unit_test(test_handshake_with_cookie),
+		cmocka_unit_test(test_own_records),
+		cmocka_unit_test(test_own_records_after_trim),
+		cmocka_unit_test(test_own_records_suites),
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_server_retransmits_on_our_timer),
 		cmocka_unit_test(test_hello_at_seq0),
@@ -841,6 +1086,16 @@ int main(void)
 		      cross, nc);
 	failed += run("wolfssl server, openssl client", &wolfssl_openssl,
 		      cross, nc);
+#if HAVE_OPENSSL
+	{
+		const struct CMUnitTest once[] = {
+			cmocka_unit_test(test_tls12_prf),
+		};
+
+		failed += cmocka_run_group_tests_name("own record layer", once,
+						      NULL, NULL);
+	}
+#endif
 	dtls_global_cleanup();
 	return failed != 0;
 }
