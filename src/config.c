@@ -21,6 +21,7 @@
 
 #include <ini.h>
 
+#include "dtlsgw-config.h"
 #include "dtlsgw/config.h"
 #include "dtlsgw/dtls.h"
 #include "dtlsgw/errors.h"
@@ -238,7 +239,43 @@ const char *scheme_name(enum scheme s)
  * refuses them. */
 static bool scheme_supported(enum scheme s)
 {
-	return s == SCHEME_UDP || s == SCHEME_DTLS_UDP || s == SCHEME_ECHO;
+	return s == SCHEME_UDP || s == SCHEME_DTLS_UDP || s == SCHEME_ECHO ||
+	       (HAVE_SCTP && s == SCHEME_SCTP);
+}
+
+/* The query parameters of an sctp:// URI (see transports/sctp.c). */
+static int check_sctp_params(const struct endpoint *ep, char *msg,
+			     size_t msglen)
+{
+	for (size_t i = 0; i < ep->nparams; i++) {
+		const char *k = ep->params[i].key, *v = ep->params[i].value;
+		unsigned long lo = 1, hi = 65535, n;
+		char *end;
+
+		if (strcmp(k, "encap") == 0) {
+			if (strcmp(v, "udp") == 0)
+				continue;
+			fmt(msg, msglen, "encap=%s: only udp (RFC 6951) is "
+			    "supported by this build yet", v);
+			return -EINVAL;
+		}
+		if (strcmp(k, "streams") == 0)
+			hi = 1024;
+		else if (strcmp(k, "encap-port") != 0) {
+			fmt(msg, msglen, "unknown sctp parameter '%s' "
+			    "(encap, encap-port, streams)", k);
+			return -EINVAL;
+		}
+		errno = 0;
+		n = strtoul(v, &end, 10);
+		if (errno != 0 || *end != '\0' || end == v || n < lo ||
+		    n > hi) {
+			fmt(msg, msglen, "%s=%s: a number from %lu to %lu", k,
+			    v, lo, hi);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /* Whether an endpoint of this scheme has a port. */
@@ -1028,6 +1065,8 @@ static int check_endpoint(const struct endpoint *ep, bool listen, char *msg,
 		fmt(msg, msglen, "echo:// can only be a forward");
 		return -EINVAL;
 	}
+	if (ep->scheme == SCHEME_SCTP)
+		return check_sctp_params(ep, msg, msglen);
 	return 0;
 }
 
@@ -2203,7 +2242,13 @@ void config_usage(FILE *f)
 "URI:    SCHEME://HOST[:PORT][?key=value&...]     HOST may be [IPv6]\n"
 "SCHEME: udp  dtls (= dtls+udp)  sctp  dtls+sctp  dccp  dtls+dccp  tcp  tun\n"
 "        echo; the port defaults to the profile's standard port for that\n"
+#if HAVE_SCTP
+"        side (this build runs udp, dtls, sctp and echo; echo as a forward\n"
+"        only); sctp: ?encap-port=N (UDP encapsulation, RFC 6951, 9899)\n"
+"        and ?streams=N (16)\n"
+#else
 "        side (this build runs udp, dtls and echo; echo as a forward only)\n"
+#endif
 "OPTIONS:\n"
 "  -c, --config FILE           INI file: the same keys without dashes,\n"
 "                              global keys first, one [section] per route\n"

@@ -67,6 +67,7 @@ void dgram_reset(struct dgram *d)
 	d->port_hint = 0;
 	d->ecn = 0;
 	d->flags = 0;
+	d->ppid = 0;
 	d->next = NULL;
 }
 

@@ -268,11 +268,14 @@ int route_def_prepare(const struct route_config *cfg,
 		}
 	}
 	def->adapter.ops = cfg->profile != NULL ? cfg->profile->adapter : NULL;
-	def->single_worker = def->adapter.ops != NULL &&
-			     (def->adapter.ops->flags &
-			      ADAPTER_F_SHARED_UPSTREAM) &&
-			     !scheme_is_dtls(cfg->listen.scheme) &&
-			     scheme_is_dtls(cfg->forward.scheme);
+	def->single_worker = (def->adapter.ops != NULL &&
+			      (def->adapter.ops->flags &
+			       ADAPTER_F_SHARED_UPSTREAM) &&
+			      !scheme_is_dtls(cfg->listen.scheme) &&
+			      scheme_is_dtls(cfg->forward.scheme)) ||
+			     (def->lops->caps & TRANSPORT_CAP_ONE_THREAD) ||
+			     (def->fops != NULL &&
+			      (def->fops->caps & TRANSPORT_CAP_ONE_THREAD));
 	if (def->adapter.ops != NULL && def->adapter.ops->init != NULL &&
 	    def->adapter.ops->init(&def->adapter, cfg) != 0) {
 		def->adapter.ops = NULL;
@@ -913,6 +916,18 @@ static void fwd_error(struct transport *t, int err, void *arg)
 	char a[ADDR_STRLEN], fa[ADDR_STRLEN];
 
 	(void)t;
+	if (err == -ECONNRESET) {
+		/* an association (SCTP) ended: the next datagram opens another */
+		if (warn_ok(r))
+			log_warnx("route %s: %s: the forward association with "
+				  "%s ended",
+				  route_name(r), peer_str(s, a),
+				  addr_str((const struct sockaddr *)&r->def
+						   ->fwd_addr,
+					   fa));
+		session_close(s, "forward association ended");
+		return;
+	}
 	if (s->fdtls == NULL || dtls_session_established(s->fdtls) ||
 	    err != -ECONNREFUSED)
 		return;

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "dtlsgw-config.h"
+
 #include "dtlsgw/log.h"
 #include "dtlsgw/transport.h"
 #include "dtlsgw/worker.h"
@@ -18,6 +20,11 @@ const struct transport_ops *transport_lookup(enum scheme scheme)
 	case SCHEME_UDP:
 	case SCHEME_DTLS_UDP:
 		return &transport_udp;
+#if HAVE_SCTP
+	case SCHEME_SCTP:
+	case SCHEME_DTLS_SCTP:
+		return &transport_sctp;
+#endif
 	default:
 		return NULL;
 	}
@@ -30,8 +37,11 @@ int transport_open(const struct transport_ops *ops, struct worker *w,
 	struct transport *t;
 	int ret;
 
+	struct transport_params params = *p;
+
 	*out = NULL;
-	ret = ops->open(&t, p);
+	params.worker = w;
+	ret = ops->open(&t, &params);
 	if (ret != 0)
 		return ret;
 	t->worker = w;

@@ -24,6 +24,9 @@
 
 struct dgram_pool;
 
+/* An SCTP message that may be delivered out of order. */
+#define DGRAM_F_UNORDERED	(1u << 0)
+
 struct dgram {
 	uint8_t			*data;		/* payload, inside buf */
 	size_t			 len;
@@ -33,9 +36,10 @@ struct dgram {
 	socklen_t		 locallen;	/* 0: unknown / let the kernel choose */
 	int			 ifindex;	/* interface of local, 0: unknown */
 	uint16_t		 stream;	/* SCTP stream, else 0 */
+	uint32_t		 ppid;		/* SCTP payload protocol identifier, else 0 */
 	uint16_t		 port_hint;	/* forward: destination port an adapter chose, 0: the route's */
 	uint8_t			 ecn;
-	uint8_t			 flags;
+	uint8_t			 flags;		/* DGRAM_F_* */
 	struct dgram		*next;		/* queue link, owned by whoever queues */
 	struct dgram_pool	*pool;
 	uint8_t			 buf[DGRAM_HEADROOM + DGRAM_CAP];

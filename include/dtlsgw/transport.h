@@ -27,6 +27,8 @@ struct transport;
 #define TRANSPORT_CAP_ORDERED	(1u << 1)	/* in-order delivery */
 #define TRANSPORT_CAP_BATCH	(1u << 2)	/* recv/send take batches */
 #define TRANSPORT_CAP_STREAM	(1u << 3)	/* a byte stream, needs framing */
+/* One stack per process: every transport of the backend on one worker. */
+#define TRANSPORT_CAP_ONE_THREAD (1u << 4)
 
 enum transport_role {
 	TRANSPORT_LISTEN = 0,	/* bound; many peers, each dgram names its peer */
@@ -70,6 +72,8 @@ struct transport_params {
 	 * when it has none), accept datagrams from addr's host on any port.
 	 */
 	bool			 unconnected;
+	/* Filled by transport_open(): the worker the transport runs on. */
+	struct worker		*worker;
 };
 
 struct transport_ops {
@@ -179,5 +183,6 @@ int transport_local_addr(const struct transport *t,
 			 struct sockaddr_storage *ss, socklen_t *len);
 
 extern const struct transport_ops transport_udp;
+extern const struct transport_ops transport_sctp;	/* where HAVE_SCTP */
 
 #endif

@@ -145,3 +145,22 @@ stat_value() {
 	grep "stats route=$2 " "$T/$1.log" | tail -n 1 |
 		grep -Eo " $3=[0-9]+" | cut -d= -f2
 }
+
+# capture_start FILTER: tshark on lo writes $T/cap.pcapng (root).
+capture_start() {
+	command -v tshark >/dev/null || fail "tshark is not installed"
+	start tshark tshark -i lo -n -w "$T/cap.pcapng" -f "$1"
+	TSHARK_PID=$LAST_PID
+	wait_log "$T/tshark.log" "Capturing on" 10 ||
+		fail "tshark did not start"
+}
+
+# capture_stop: let tshark write out what it has and end.
+capture_stop() {
+	sleep 1
+	kill -INT "$TSHARK_PID"
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$TSHARK_PID" 2>/dev/null || break
+		sleep 0.3
+	done
+}

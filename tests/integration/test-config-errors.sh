@@ -46,6 +46,21 @@ key = $T/does-not-exist.key"
 expect_exit2 "bad.conf:2: " \
 	"[r]
 this line has no equals sign"
+# SCTP's URI parameters, where this build has SCTP
+if "$DTLSGW" --help 2>&1 | grep -q "runs udp, dtls, sctp"; then
+	expect_exit2 "bad.conf:2: listen: .*encap=raw" \
+		"[r]
+listen = sctp://127.0.0.1:3868?encap=raw
+forward = udp://127.0.0.1:9"
+	expect_exit2 "bad.conf:3: forward: .*streams=0" \
+		"[r]
+listen = udp://127.0.0.1:$P
+forward = sctp://127.0.0.1:3868?streams=0"
+	expect_exit2 "bad.conf:3: forward: .*unknown sctp parameter 'mtu'" \
+		"[r]
+listen = udp://127.0.0.1:$P
+forward = sctp://127.0.0.1:3868?mtu=1200"
+fi
 # nothing was bound by any of them
 "$UDPTOOL" freeport >/dev/null
 ss -lun | grep -q ":$P " && fail "port $P was bound"

@@ -3,14 +3,11 @@
 # gateway carries.  Needs root (capture on lo).
 . "$(dirname "$0")/lib.sh"
 
-command -v tshark >/dev/null || fail "tshark is not installed"
 L=$(free_port)
 P=$(free_port)
 E=$(free_port)
 echo_server "$E"
-start tshark tshark -i lo -n -w "$T/cap.pcapng" -f "udp port $P"
-TSHARK_PID=$LAST_PID
-wait_log "$T/tshark.log" "Capturing on" 10 || fail "tshark did not start"
+capture_start "udp port $P"
 # tshark 4.0 (Debian 12) cannot decrypt DTLS ChaCha20-Poly1305, not even
 # with OpenSSL's own key log: AES-GCM for the capture
 gw server -l "dtls://127.0.0.1:$P" -f "udp://127.0.0.1:$E" \
@@ -19,12 +16,7 @@ gw client -l "udp://127.0.0.1:$L" -f "dtls://127.0.0.1:$P"
 echo "the secret payload 4242" | timeout 5 socat -t 2 - "UDP:127.0.0.1:$L" \
 	>"$T/echo.out"
 grep -q "secret payload 4242" "$T/echo.out" || fail "no echo"
-sleep 1
-kill -INT "$TSHARK_PID"
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	kill -0 "$TSHARK_PID" 2>/dev/null || break
-	sleep 0.3
-done
+capture_stop
 
 grep -Eq '^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$' "$T/keys.log" ||
 	fail "no NSS key-log line: $(cat "$T/keys.log")"
