@@ -17,6 +17,7 @@
 
 #include "dtlsgw/crypto.h"
 #include "dtlsgw/radius.h"
+#include "hex.h"
 
 #define XYZZY		"xyzzy5461"
 #define TESTING123	"testing123"
@@ -156,33 +157,6 @@ static const char mppe_recv_plain[] =
 	"10 a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae "
 	"af 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00";
 
-static size_t hex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	int hi = -1;
-
-	for (; *s != '\0'; s++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = d;
-			continue;
-		}
-		assert_true(n < cap);
-		out[n++] = (uint8_t)(hi << 4 | d);
-		hi = -1;
-	}
-	assert_int_equal(hi, -1);
-	return n;
-}
-
-#define HEX(s, buf) hex((s), (buf), sizeof(buf))
 #define S(x) x, strlen(x)
 
 /* Requests made by others, with the secret they were signed with. */
