@@ -240,7 +240,7 @@ const char *scheme_name(enum scheme s)
 static bool scheme_supported(enum scheme s)
 {
 	return s == SCHEME_UDP || s == SCHEME_DTLS_UDP || s == SCHEME_ECHO ||
-	       (HAVE_SCTP && s == SCHEME_SCTP);
+	       (HAVE_SCTP && (s == SCHEME_SCTP || s == SCHEME_DTLS_SCTP));
 }
 
 /* The query parameters of an sctp:// URI (see transports/sctp.c). */
@@ -1065,7 +1065,7 @@ static int check_endpoint(const struct endpoint *ep, bool listen, char *msg,
 		fmt(msg, msglen, "echo:// can only be a forward");
 		return -EINVAL;
 	}
-	if (ep->scheme == SCHEME_SCTP)
+	if (ep->scheme == SCHEME_SCTP || ep->scheme == SCHEME_DTLS_SCTP)
 		return check_sctp_params(ep, msg, msglen);
 	return 0;
 }

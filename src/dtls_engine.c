@@ -431,6 +431,13 @@ static void go_fast(struct dtls_session *s, bool rany, uint64_t rtop)
 		goto no;
 	k->epoch = s->tx_epoch;
 	k->wseq = s->tx_seq + 1;
+	/*
+	 * On a reliable transport a record is a message of its own, as large
+	 * as the transport carries (RFC 6083: up to 2^14 bytes of plaintext),
+	 * whatever datagram size the library kept to for its flights.
+	 */
+	if (s->ctx->reliable && s->ctx->mtu > 64)
+		k->max_plaintext = s->ctx->mtu - 64;
 	k->rany = rany;
 	k->rtop = rtop;
 	if (dtls_fast_create(&f, k) != 0)
@@ -562,12 +569,52 @@ static int fast_read(struct dtls_session *s, uint8_t *buf, size_t cap,
 }
 #endif
 
+/*
+ * On a reliable transport no flight is ever sent again: the record layer
+ * is ours as soon as the caller has what it wanted of the handshake (its
+ * first read or write; dtls_session_export() before that).
+ */
+static void reliable_fast(struct dtls_session *s)
+{
+	if (s->established && s->fast == NULL && !s->no_fast &&
+	    s->ctx->reliable)
+		go_fast(s, false, 0);
+}
+
+int dtls_session_export(struct dtls_session *s, const char *label,
+			uint8_t *out, size_t len)
+{
+#if HAVE_OPENSSL
+	uint8_t seed[64];
+	int ret;
+
+	/* RFC 5705 without a context: PRF(master, label, cr + sr) */
+	if (s->keys == NULL)
+		return -ENOTSUP;
+	memcpy(seed, s->keys->client_random, 32);
+	memcpy(seed + 32, s->keys->server_random, 32);
+	ret = dtls_tls12_prf(dtls_aead_of_suite(s->keys->suite) ==
+				     DTLS_AEAD_AES_256_GCM,
+			     s->keys->master, sizeof(s->keys->master), label,
+			     seed, sizeof(seed), out, len);
+	explicit_bzero(seed, sizeof(seed));
+	return ret;
+#else
+	(void)s;
+	(void)label;
+	(void)out;
+	(void)len;
+	return -ENOTSUP;
+#endif
+}
+
 int dtls_session_read(struct dtls_session *s, uint8_t *buf, size_t cap,
 		      size_t *n)
 {
 	int ret;
 
 	*n = 0;
+	reliable_fast(s);
 #if HAVE_OPENSSL
 	if (s->fast != NULL)
 		return fast_read(s, buf, cap, n);
@@ -596,6 +643,7 @@ int dtls_session_write(struct dtls_session *s, const uint8_t *buf, size_t len)
 {
 	if (!s->established)
 		return -EAGAIN;
+	reliable_fast(s);
 	if (len > dtls_session_max_plaintext(s))
 		return -DTLSGW_ERR_TOO_BIG;
 #if HAVE_OPENSSL

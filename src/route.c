@@ -244,6 +244,8 @@ int route_def_prepare(const struct route_config *cfg,
 			.route = cfg->name,
 			.engine = cfg->engine,
 			.mtu = def->lops->max_msg,
+			.reliable = (def->lops->caps &
+				     TRANSPORT_CAP_RELIABLE) != 0,
 		};
 
 		if (dtls_ctx_create(&p, &def->lctx, msg, sizeof(msg)) != 0) {
@@ -258,6 +260,8 @@ int route_def_prepare(const struct route_config *cfg,
 			.route = cfg->name,
 			.engine = cfg->engine,
 			.mtu = def->fops->max_msg,
+			.reliable = (def->fops->caps &
+				     TRANSPORT_CAP_RELIABLE) != 0,
 			.server_name = is_ip_literal(cfg->forward.host) ?
 					       NULL : cfg->forward.host,
 		};
@@ -466,44 +470,61 @@ static void address_to_peer(struct dgram *d, const struct session *s)
 	d->ifindex = s->ifindex;
 }
 
+/*
+ * Ciphertext from an engine, onto t: one datagram as it came, or on a
+ * message transport (SCTP) one message per record, as RFC 6083 section
+ * 4.4 wants.  to_peer: addressed to the session's listening-side peer.
+ */
+static int queue_ciphertext(struct session *s, struct transport *t,
+			    bool to_peer, const uint8_t *buf, size_t len)
+{
+	struct route *r = s->route;
+	bool per_record = (t->ops->caps & TRANSPORT_CAP_RELIABLE) != 0;
+
+	while (len > 0) {
+		size_t n = len;
+		struct dgram *d;
+
+		if (per_record && len >= DTLS_RECORD_HEADER_LEN) {
+			n = DTLS_RECORD_HEADER_LEN +
+			    ((size_t)buf[11] << 8 | buf[12]);
+			if (n > len)
+				n = len;
+		}
+		d = dgram_alloc(worker_pool(r->w));
+		if (d == NULL || n > DGRAM_CAP) {
+			r->stats.drops[ROUTE_DROP_NOBUFS]++;
+			dgram_free(d);
+			return -ENOBUFS;
+		}
+		/* the engine reuses its buffer when we return: a copy */
+		memcpy(d->data, buf, n);
+		d->len = n;
+		if (to_peer)
+			address_to_peer(d, s);
+		transport_queue(t, d);
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
 static int io_send_listen(void *arg, const uint8_t *buf, size_t len)
 {
 	struct session *s = arg;
-	struct route *r = s->route;
-	struct dgram *d = dgram_alloc(worker_pool(r->w));
 
-	if (d == NULL || len > DGRAM_CAP) {
-		r->stats.drops[ROUTE_DROP_NOBUFS]++;
-		dgram_free(d);
-		return -ENOBUFS;
-	}
-	/* wolfSSL reuses its buffer when we return: the batch needs a copy */
-	memcpy(d->data, buf, len);
-	d->len = len;
-	address_to_peer(d, s);
-	transport_queue(pick_listener(r, &s->local, s->locallen), d);
-	return 0;
+	return queue_ciphertext(s, pick_listener(s->route, &s->local,
+						 s->locallen),
+				true, buf, len);
 }
 
 static int io_send_fwd(void *arg, const uint8_t *buf, size_t len)
 {
 	struct session *s = arg;
-	struct route *r = s->route;
-	struct dgram *d;
 
 	if (s->fwd == NULL)
 		return -ENOTCONN;
-	d = dgram_alloc(worker_pool(r->w));
-	if (d == NULL || len > DGRAM_CAP) {
-		r->stats.drops[ROUTE_DROP_NOBUFS]++;
-		dgram_free(d);
-		return -ENOBUFS;
-	}
-	/* wolfSSL reuses its buffer when we return: the batch needs a copy */
-	memcpy(d->data, buf, len);
-	d->len = len;
-	transport_queue(s->fwd, d);
-	return 0;
+	return queue_ciphertext(s, s->fwd, false, buf, len);
 }
 
 static void arm_dtls_timer(struct session *s, struct dtls_session *ds,
@@ -742,10 +763,51 @@ static void handshake_failed(struct session *s, struct dtls_session *ds,
 	}
 }
 
+/*
+ * DTLS over SCTP (RFC 6083 section 4.7): the association's SCTP-AUTH key
+ * comes from the DTLS exporter as the handshake completes, and becomes the
+ * active one once our Finished is sent.  False, with
+ * the session closed, when it cannot be installed.  Nothing to do on
+ * other transports.
+ */
+#define SCTP_AUTH_LABEL		"EXPORTER_DTLS_OVER_SCTP"
+#define SCTP_AUTH_KEY_LEN	64
+
+static bool install_auth_key(struct session *s, struct dtls_session *ds,
+			     struct transport *t, bool listen_side)
+{
+	uint8_t key[SCTP_AUTH_KEY_LEN];
+	char a[ADDR_STRLEN];
+	int ret;
+
+	if (t == NULL || t->ops->set_auth_key == NULL)
+		return true;
+	/* our Finished goes under the old key: out before the switch */
+	transport_flush(t);
+	ret = dtls_session_export(ds, SCTP_AUTH_LABEL, key, sizeof(key));
+	if (ret == 0)
+		ret = t->ops->set_auth_key(t, listen_side ? &s->peer : NULL,
+					   key, sizeof(key));
+	explicit_bzero(key, sizeof(key));
+	if (ret == 0) {
+		SESS_DEBUG(s, "SCTP-AUTH key from the DTLS exporter installed");
+		return true;
+	}
+	log_warnx("route %s: %s: cannot key SCTP-AUTH from the DTLS "
+		  "exporter (%s): closing",
+		  route_name(s->route), peer_str(s, a), dtlsgw_strerror(ret));
+	session_close(s, "no SCTP-AUTH key");
+	return false;
+}
+
 static void listen_established(struct session *s)
 {
 	struct route *r = s->route;
 
+	if (!install_auth_key(s, s->ldtls, pick_listener(r, &s->local,
+							  s->locallen),
+			      true))
+		return;
 	r->stats.handshakes_ok++;
 	if (dtls_session_resumed(s->ldtls))
 		r->stats.handshakes_resumed++;
@@ -818,6 +880,8 @@ static void fwd_established(struct session *s)
 	struct route *r = s->route;
 	struct dgram *d;
 
+	if (!install_auth_key(s, s->fdtls, s->fwd, false))
+		return;
 	r->stats.handshakes_ok++;
 	if (dtls_session_resumed(s->fdtls))
 		r->stats.handshakes_resumed++;

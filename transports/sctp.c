@@ -443,6 +443,16 @@ static int sctp_open(struct transport **out, const struct transport_params *p)
 	ret = so_setup(u);
 	if (ret != 0)
 		goto fail;
+	if (p->ep->scheme == SCHEME_DTLS_SCTP) {
+		/* RFC 6083 section 4.1: DATA chunks go authenticated */
+		struct sctp_authchunk ac = { .sauth_chunk = 0 /* DATA */ };
+
+		if (usrsctp_setsockopt(u->so, IPPROTO_SCTP, SCTP_AUTH_CHUNK,
+				       &ac, sizeof(ac)) != 0) {
+			ret = -errno;
+			goto fail;
+		}
+	}
 	memset(&sconn, 0, sizeof(sconn));
 	sconn.sconn_family = AF_CONN;
 	if (u->listener) {
@@ -783,6 +793,50 @@ static int sctp_send(struct transport *t, struct dgram *const *in, size_t n,
 	return 0;
 }
 
+static int sctp_set_auth_key(struct transport *t,
+			     const struct sockaddr_storage *peer,
+			     const uint8_t *key, size_t len)
+{
+	struct sctp_transport *u = sctp_of(t);
+	uint8_t buf[sizeof(struct sctp_authkey) + 128];
+	struct sctp_authkey *ak = (struct sctp_authkey *)(void *)buf;
+	struct sctp_authkeyid id;
+	sctp_assoc_t assoc = 0;	/* one-to-one: its association */
+	int ret = 0;
+
+	if (len > 128)
+		return -EINVAL;
+	if (u->listener) {
+		struct link *l = peer != NULL ? link_find(u, peer) : NULL;
+		struct sockaddr_conn sconn;
+
+		if (l == NULL || l->rport == 0)
+			return -ENOTCONN;
+		memset(&sconn, 0, sizeof(sconn));
+		sconn.sconn_family = AF_CONN;
+		sconn.sconn_port = l->rport;
+		sconn.sconn_addr = l;
+		assoc = usrsctp_getassocid(u->so, (struct sockaddr *)&sconn);
+		if (assoc == 0)
+			return -ENOTCONN;
+	}
+	memset(buf, 0, sizeof(buf));
+	ak->sca_assoc_id = assoc;
+	ak->sca_keynumber = 1;
+	ak->sca_keylength = (uint16_t)len;
+	memcpy(ak->sca_key, key, len);
+	memset(&id, 0, sizeof(id));
+	id.scact_assoc_id = assoc;
+	id.scact_keynumber = 1;
+	if (usrsctp_setsockopt(u->so, IPPROTO_SCTP, SCTP_AUTH_KEY, ak,
+			       (socklen_t)(sizeof(*ak) + len)) != 0 ||
+	    usrsctp_setsockopt(u->so, IPPROTO_SCTP, SCTP_AUTH_ACTIVE_KEY, &id,
+			       sizeof(id)) != 0)
+		ret = -errno;
+	explicit_bzero(buf, sizeof(buf));
+	return ret;
+}
+
 static int sctp_fd(const struct transport *t)
 {
 	return sctp_of_const(t)->fd;
@@ -809,5 +863,6 @@ const struct transport_ops transport_sctp = {
 	.rx_pending = sctp_rx_pending,
 	.send = sctp_send,
 	.fd = sctp_fd,
+	.set_auth_key = sctp_set_auth_key,
 	.local_addr = sctp_local_addr,
 };

@@ -230,6 +230,16 @@ bool dtls_session_resumed(const struct dtls_session *s);
 bool dtls_session_own_records(const struct dtls_session *s);
 
 /*
+ * Keying material (RFC 5705, no context) of an established session, such
+ * as the SCTP-AUTH key of RFC 6083 (label "EXPORTER_DTLS_OVER_SCTP", 64
+ * bytes): call it as the handshake completes, before the session's first
+ * read or write.  0, or -ENOTSUP (a suite the own record layer does not
+ * carry, or a build without libcrypto).
+ */
+int dtls_session_export(struct dtls_session *s, const char *label,
+			uint8_t *out, size_t len);
+
+/*
  * Largest plaintext one record can carry on this session: with wolfSSL
  * 5.5.4 what fits its 1400-byte datagrams; with OpenSSL what fits the
  * context's mtu, at most 16384 (known once established).

@@ -110,6 +110,14 @@ struct transport_ops {
 	/* Milliseconds until on_timeout should run, -1 for never (may be NULL). */
 	int64_t	(*next_timeout)(const struct transport *t);
 	void	(*on_timeout)(struct transport *t);
+	/*
+	 * Install key as the association's SCTP-AUTH key and make it the
+	 * active one (RFC 6083 section 4.7); peer names the association on a
+	 * listener, NULL on a connector.  0 or error.  May be NULL.
+	 */
+	int	(*set_auth_key)(struct transport *t,
+				const struct sockaddr_storage *peer,
+				const uint8_t *key, size_t len);
 	/* The bound local address (may be NULL). */
 	int	(*local_addr)(const struct transport *t,
 			      struct sockaddr_storage *ss, socklen_t *len);

@@ -532,8 +532,6 @@ static const struct file_bad file_cases[] = {
 	{ "[r]\nsecret =\n", 2, "secret", "empty value", NULL },
 	{ "[r]\n = x\n", 2, "", "syntax error", NULL },
 	/* schemes this build does not run */
-	{ "[r]\nlisten = dtls+sctp://0.0.0.0:1\n", 2, "listen",
-	  "scheme 'dtls+sctp' is not supported by this build yet", NULL },
 #if HAVE_SCTP
 	/* sctp's parameters */
 	{ "[r]\nlisten = sctp://0.0.0.0:1?encap=raw\n", 2, "listen",
@@ -544,6 +542,8 @@ static const struct file_bad file_cases[] = {
 	  "streams=2000: a number from 1 to 1024", NULL },
 	{ "[r]\nlisten = sctp://0.0.0.0:1?ttl=3\n", 2, "listen",
 	  "unknown sctp parameter 'ttl'", NULL },
+	{ "[r]\nlisten = dtls+sctp://0.0.0.0:1?encap=raw\n", 2, "listen",
+	  "encap=raw: only udp (RFC 6951) is supported", NULL },
 #else
 	{ "[r]\nlisten = sctp://0.0.0.0:1\n", 2, "listen",
 	  "scheme 'sctp' is not supported by this build yet", NULL },
