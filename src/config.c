@@ -240,6 +240,7 @@ const char *scheme_name(enum scheme s)
 static bool scheme_supported(enum scheme s)
 {
 	return s == SCHEME_UDP || s == SCHEME_DTLS_UDP || s == SCHEME_ECHO ||
+	       s == SCHEME_TCP ||
 	       (HAVE_SCTP && (s == SCHEME_SCTP || s == SCHEME_DTLS_SCTP));
 }
 

@@ -31,6 +31,7 @@ static const struct profile profiles[] = {
 	},
 	{
 		.name = "diameter",
+		.adapter = &adapter_diameter,
 		.protected_ports = "5868/sctp (DTLS/SCTP), 5868/tcp is TLS",
 		.clear_ports = "3868/sctp, 3868/tcp",
 		.standard = "RFC 6733, RFC 6083",

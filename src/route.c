@@ -37,6 +37,11 @@
  */
 #define PENDING_MAX		64
 #define PENDING_MAX_SHARED	256
+/*
+ * A connection's (TCP, SCTP): its sender does not expect loss, so more
+ * waits (a Diameter peer sends its CER and waits, but need not).
+ */
+#define PENDING_MAX_RELIABLE	1024
 /* Backoff of forwarding handshake retries: 1 s doubling to 60 s. */
 #define RETRY_FIRST_MS		1000
 #define RETRY_MAX_MS		60000
@@ -272,6 +277,18 @@ int route_def_prepare(const struct route_config *cfg,
 		}
 	}
 	def->adapter.ops = cfg->profile != NULL ? cfg->profile->adapter : NULL;
+	if ((def->lops->caps & TRANSPORT_CAP_STREAM) &&
+	    (def->adapter.ops == NULL || def->adapter.ops->framing == NULL)) {
+		def_error(err, cfg, "listen", "a stream (tcp) needs a message "
+			  "profile to frame it: proto diameter");
+		goto fail;
+	}
+	if (def->fops != NULL && (def->fops->caps & TRANSPORT_CAP_STREAM) &&
+	    (def->adapter.ops == NULL || def->adapter.ops->framing == NULL)) {
+		def_error(err, cfg, "forward", "a stream (tcp) needs a message "
+			  "profile to frame it: proto diameter");
+		goto fail;
+	}
 	def->single_worker = (def->adapter.ops != NULL &&
 			      (def->adapter.ops->flags &
 			       ADAPTER_F_SHARED_UPSTREAM) &&
@@ -396,6 +413,34 @@ static void session_kill(struct session *s)
 }
 
 /* Send close_notify where a DTLS side is up, log, and kill. */
+/*
+ * A listener whose peers have connections (TCP, SCTP): the session's goes
+ * with it, cleanly, after what is queued (close_notify included).
+ */
+static size_t pending_max(const struct route *r)
+{
+	if (r->shared_mode)
+		return PENDING_MAX_SHARED;
+	if (r->def->lops->caps & TRANSPORT_CAP_RELIABLE)
+		return PENDING_MAX_RELIABLE;
+	return PENDING_MAX;
+}
+
+static void end_peer(struct session *s)
+{
+	struct route *r = s->route;
+	struct transport *t;
+
+	if (s->peer_ended || s->peerlen == 0 || r->shared == s)
+		return;
+	t = pick_listener(r, &s->local, s->locallen);
+	if (t == NULL || t->ops->end_peer == NULL)
+		return;
+	transport_flush(t);
+	t->ops->end_peer(t, &s->peer);
+	s->peer_ended = true;
+}
+
 static void session_close(struct session *s, const char *why)
 {
 	char a[ADDR_STRLEN];
@@ -409,6 +454,7 @@ static void session_close(struct session *s, const char *why)
 		if (s->fwd != NULL)
 			transport_flush(s->fwd);
 	}
+	end_peer(s);
 	log_info("route %s: %s: session closed (%s) after %llu s, "
 		 "%llu datagrams up, %llu down",
 		 route_name(s->route), peer_str(s, a), why,
@@ -500,6 +546,8 @@ static int queue_ciphertext(struct session *s, struct transport *t,
 		/* the engine reuses its buffer when we return: a copy */
 		memcpy(d->data, buf, n);
 		d->len = n;
+		if (r->def->adapter.ops != NULL)
+			d->ppid = r->def->adapter.ops->sctp_ppid_dtls;
 		if (to_peer)
 			address_to_peer(d, s);
 		transport_queue(t, d);
@@ -603,6 +651,8 @@ void session_send_down(struct session *s, struct dgram *d)
 		d->locallen = s->locallen;
 		d->ifindex = s->ifindex;
 	}
+	if (d->ppid == 0 && r->def->adapter.ops != NULL)
+		d->ppid = r->def->adapter.ops->sctp_ppid;
 	transport_queue(pick_listener(r, &d->local, d->locallen), d);
 }
 
@@ -636,9 +686,7 @@ void session_send_up(struct session *s, struct dgram *d)
 	}
 	if (r->fwd_dtls) {
 		if (s->fdtls == NULL || !dtls_session_established(s->fdtls)) {
-			if (s->pending.len >= (r->shared_mode ?
-						       PENDING_MAX_SHARED :
-						       PENDING_MAX)) {
+			if (s->pending.len >= pending_max(r)) {
 				drop(r, ROUTE_DROP_QUEUE_FULL, d);
 				return;
 			}
@@ -667,6 +715,8 @@ void session_send_up(struct session *s, struct dgram *d)
 					htons(d->port_hint);
 		}
 	}
+	if (d->ppid == 0 && r->def->adapter.ops != NULL)
+		d->ppid = r->def->adapter.ops->sctp_ppid;
 	transport_queue(s->fwd, d);
 }
 
@@ -1016,6 +1066,8 @@ static int session_fwd_open(struct session *s)
 		.ep = &def->cfg->forward,
 		.pool = worker_pool(r->w),
 		.unconnected = r->fwd_ports,
+		.framing = def->adapter.ops != NULL ? def->adapter.ops->framing
+						    : NULL,
 	};
 	char a[ADDR_STRLEN], fa[ADDR_STRLEN];
 	int ret;
@@ -1396,6 +1448,20 @@ static void listener_rx(struct transport *t, struct dgram *d, void *arg)
 		drop(r, ROUTE_DROP_EMPTY, d);
 		return;
 	}
+	if (d->flags & DGRAM_F_END) {
+		/* the peer's connection or association is over: so is its
+		 * session, and with it the forward flow */
+		struct session *s = session_table_find(
+			&r->table, (const struct sockaddr *)&d->peer);
+
+		dgram_free(d);
+		if (s != NULL && !s->closing) {
+			s->peer_ended = true;
+			session_close(s, "the peer's connection ended");
+		}
+		route_reap(r);
+		return;
+	}
 	if (r->listen_dtls)
 		listener_rx_dtls(r, t, d);
 	else
@@ -1414,6 +1480,8 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 		.addr = (const struct sockaddr *)&def->listen_addr,
 		.addrlen = def->listen_len,
 		.ep = &cfg->listen,
+		.framing = def->adapter.ops != NULL ? def->adapter.ops->framing
+						    : NULL,
 		.pool = worker_pool(w),
 		.reuseport = reuseport,
 		/* the first worker binds first: it checks nobody else has it */

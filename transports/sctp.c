@@ -80,6 +80,7 @@ struct sctp_transport {
 	bool			 ended;		/* connector: the association is gone */
 	bool			 ended_told;
 	struct dgram_queue	 backlog;	/* waiting for usrsctp's buffer */
+	struct dgram_queue	 ends;		/* listener: peers whose association ended */
 	struct sctp_transport	*next;		/* in stack.all */
 };
 
@@ -125,34 +126,13 @@ static struct link *link_live(void *p)
 		offsetof(struct link, live)) : NULL;
 }
 
-/* The bytes of an endpoint that identify it: family, port, address. */
-static size_t endpoint_key(const struct sockaddr_storage *ss, uint8_t *key)
-{
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const void *)ss;
-
-		key[0] = AF_INET;
-		memcpy(key + 1, &in->sin_port, 2);
-		memcpy(key + 3, &in->sin_addr, 4);
-		return 7;
-	}
-	{
-		const struct sockaddr_in6 *in6 = (const void *)ss;
-
-		key[0] = AF_INET6;
-		memcpy(key + 1, &in6->sin6_port, 2);
-		memcpy(key + 3, &in6->sin6_addr, 16);
-		return 19;
-	}
-}
-
 static bool peer_eq(const struct hnode *n, const void *key)
 {
 	const struct link *l = (const void *)((const char *)n -
 		offsetof(struct link, by_peer));
-	uint8_t a[19], b[19];
-	size_t la = endpoint_key(&l->peer, a);
-	size_t lb = endpoint_key(key, b);
+	uint8_t a[TRANSPORT_PEER_KEY_MAX], b[TRANSPORT_PEER_KEY_MAX];
+	size_t la = transport_peer_key(&l->peer, a);
+	size_t lb = transport_peer_key(key, b);
 
 	return la == lb && memcmp(a, b, la) == 0;
 }
@@ -160,9 +140,9 @@ static bool peer_eq(const struct hnode *n, const void *key)
 static uint64_t peer_hash(const struct htable *t,
 			  const struct sockaddr_storage *ss)
 {
-	uint8_t key[19];
+	uint8_t key[TRANSPORT_PEER_KEY_MAX];
 
-	return htable_hash(t, key, endpoint_key(ss, key));
+	return htable_hash(t, key, transport_peer_key(ss, key));
 }
 
 static struct link *link_find(struct sctp_transport *u,
@@ -204,6 +184,16 @@ static void link_free(struct link *l)
 	if (l->u->listener)
 		htable_remove(&l->u->links, &l->by_peer);
 	free(l);
+}
+
+/* The AF_CONN address of l's association, as usrsctp names it. */
+static struct sockaddr *link_addr(struct link *l, struct sockaddr_conn *to)
+{
+	memset(to, 0, sizeof(*to));
+	to->sconn_family = AF_CONN;
+	to->sconn_port = l->rport;
+	to->sconn_addr = l;
+	return (struct sockaddr *)to;
 }
 
 /* What usrsctp sends: an SCTP packet for the link, as the UDP payload. */
@@ -521,6 +511,7 @@ static void sctp_close(struct transport *t)
 	if (u->partial != NULL)
 		dgram_free(u->partial);
 	dgram_queue_clear(&u->backlog);
+	dgram_queue_clear(&u->ends);
 	stack_leave(u);
 	if (u->fd != -1)
 		close(u->fd);
@@ -571,6 +562,28 @@ static void read_carrier(struct sctp_transport *u)
 	}
 }
 
+/* A listener's association ended: tell the route with an END dgram. */
+static void peer_ended(struct sctp_transport *u, sctp_assoc_t assoc)
+{
+	struct sockaddr *addrs = NULL;
+	struct link *l = NULL;
+	struct dgram *d;
+	int n = usrsctp_getpaddrs(u->so, assoc, &addrs);
+
+	if (n > 0 && addrs->sa_family == AF_CONN)
+		l = link_live(((struct sockaddr_conn *)(void *)addrs)->sconn_addr);
+	if (n > 0)
+		usrsctp_freepaddrs(addrs);
+	if (l == NULL || (d = dgram_alloc(u->pool)) == NULL)
+		return;
+	d->len = 0;
+	d->flags |= DGRAM_F_END;
+	memcpy(&d->peer, &l->peer, l->peerlen);
+	d->peerlen = l->peerlen;
+	dgram_queue_push(&u->ends, d);
+	u->more = true;
+}
+
 static void notification(struct sctp_transport *u, const uint8_t *buf,
 			 size_t len)
 {
@@ -595,6 +608,8 @@ static void notification(struct sctp_transport *u, const uint8_t *buf,
 			  (unsigned int)sn.sn_assoc_change.sac_state);
 		if (!u->listener)
 			u->ended = true;
+		else
+			peer_ended(u, sn.sn_assoc_change.sac_assoc_id);
 		break;
 	}
 }
@@ -625,6 +640,8 @@ static int sctp_recv(struct transport *t, struct dgram **out, size_t max,
 
 	*n = 0;
 	read_carrier(u);
+	while (*n < max && u->ends.len > 0)
+		out[(*n)++] = dgram_queue_pop(&u->ends);
 	while (*n < max && u->more) {
 		struct dgram *d = u->partial != NULL ? u->partial
 						     : dgram_alloc(u->pool);
@@ -655,6 +672,8 @@ static int sctp_recv(struct transport *t, struct dgram **out, size_t max,
 			notification(u, d->data + off, (size_t)r);
 			if (u->partial == NULL)
 				dgram_free(d);
+			while (*n < max && u->ends.len > 0)
+				out[(*n)++] = dgram_queue_pop(&u->ends);
 			continue;
 		}
 		d->len = off + (size_t)r;
@@ -694,7 +713,7 @@ static int sctp_recv(struct transport *t, struct dgram **out, size_t max,
 
 static bool sctp_rx_pending(const struct transport *t)
 {
-	return sctp_of_const(t)->more;
+	return sctp_of_const(t)->more || sctp_of_const(t)->ends.len > 0;
 }
 
 /* Sending --------------------------------------------------------------- */
@@ -719,11 +738,7 @@ static int send_one(struct sctp_transport *u, const struct dgram *d)
 
 		if (l == NULL || l->rport == 0)
 			return -ENOTCONN;	/* no association with it */
-		memset(&to, 0, sizeof(to));
-		to.sconn_family = AF_CONN;
-		to.sconn_port = l->rport;
-		to.sconn_addr = l;
-		dst = (struct sockaddr *)&to;
+		dst = link_addr(l, &to);
 		addrcnt = 1;
 	}
 	if (usrsctp_sendv(u->so, d->data, d->len, dst, addrcnt, &info,
@@ -812,11 +827,7 @@ static int sctp_set_auth_key(struct transport *t,
 
 		if (l == NULL || l->rport == 0)
 			return -ENOTCONN;
-		memset(&sconn, 0, sizeof(sconn));
-		sconn.sconn_family = AF_CONN;
-		sconn.sconn_port = l->rport;
-		sconn.sconn_addr = l;
-		assoc = usrsctp_getassocid(u->so, (struct sockaddr *)&sconn);
+		assoc = usrsctp_getassocid(u->so, link_addr(l, &sconn));
 		if (assoc == 0)
 			return -ENOTCONN;
 	}
@@ -835,6 +846,31 @@ static int sctp_set_auth_key(struct transport *t,
 		ret = -errno;
 	explicit_bzero(buf, sizeof(buf));
 	return ret;
+}
+
+/* SHUTDOWN after what is queued: an empty message flagged SCTP_EOF. */
+static void sctp_end_peer(struct transport *t,
+			  const struct sockaddr_storage *peer)
+{
+	struct sctp_transport *u = sctp_of(t);
+	struct sctp_sndinfo info;
+	struct sockaddr_conn to;
+	struct sockaddr *dst = NULL;
+	int addrcnt = 0;
+
+	flush_backlog(u);
+	memset(&info, 0, sizeof(info));
+	info.snd_flags = SCTP_EOF;
+	if (u->listener) {
+		struct link *l = peer != NULL ? link_find(u, peer) : NULL;
+
+		if (l == NULL || l->rport == 0)
+			return;
+		dst = link_addr(l, &to);
+		addrcnt = 1;
+	}
+	usrsctp_sendv(u->so, NULL, 0, dst, addrcnt, &info, sizeof(info),
+		      SCTP_SENDV_SNDINFO, 0);
 }
 
 static int sctp_fd(const struct transport *t)
@@ -864,5 +900,6 @@ const struct transport_ops transport_sctp = {
 	.send = sctp_send,
 	.fd = sctp_fd,
 	.set_auth_key = sctp_set_auth_key,
+	.end_peer = sctp_end_peer,
 	.local_addr = sctp_local_addr,
 };

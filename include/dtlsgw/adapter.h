@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct dgram;
+struct transport_framing;
 struct route_config;
 struct session;
 
@@ -47,6 +48,11 @@ struct adapter_ops {
 	const char *const *drop_names;	/* its drop reasons, for the counters */
 	unsigned int	 ndrops;	/* at most ADAPTER_MAX_DROPS */
 	size_t		 state_size;	/* per-session state, allocated by the session table */
+	/* Its SCTP payload protocol identifiers, cleartext and in DTLS. */
+	uint32_t	 sctp_ppid;
+	uint32_t	 sctp_ppid_dtls;
+	/* How its messages are cut out of a TCP stream; NULL: no TCP. */
+	const struct transport_framing *framing;
 	/* Per-route setup; 0 or a negative error (the route does not start). */
 	int	(*init)(struct adapter *a, const struct route_config *cfg);
 	void	(*finish)(struct adapter *a);
@@ -72,5 +78,6 @@ struct adapter_ops {
 
 extern const struct adapter_ops adapter_raw;
 extern const struct adapter_ops adapter_radius;
+extern const struct adapter_ops adapter_diameter;
 
 #endif

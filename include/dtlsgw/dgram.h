@@ -26,6 +26,8 @@ struct dgram_pool;
 
 /* An SCTP message that may be delivered out of order. */
 #define DGRAM_F_UNORDERED	(1u << 0)
+/* Empty: the peer's connection or association ended (listeners). */
+#define DGRAM_F_END		(1u << 1)
 
 struct dgram {
 	uint8_t			*data;		/* payload, inside buf */

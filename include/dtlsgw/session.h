@@ -47,6 +47,7 @@ struct session {
 
 	struct route		*route;
 	struct sockaddr_storage	 peer;		/* listening side peer */
+	bool			 peer_ended;	/* its connection is over */
 	socklen_t		 peerlen;
 	struct sockaddr_storage	 local;		/* our address it used */
 	socklen_t		 locallen;

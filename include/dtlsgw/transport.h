@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "dtlsgw/config.h"
 #include "dtlsgw/dgram.h"
@@ -55,6 +56,16 @@ struct transport_stats {
 	uint64_t	tx_runs;	/* messages of several datagrams (GSO) sent */
 };
 
+/*
+ * How a message protocol is cut out of a byte stream (TCP): the length of
+ * the message that starts at buf (avail bytes there), 0 while more bytes
+ * are needed to say, or -1 when the stream does not frame (the connection
+ * goes).  A message longer than max does not frame.  A profile provides it.
+ */
+struct transport_framing {
+	ssize_t	(*message_len)(const uint8_t *buf, size_t avail, size_t max);
+};
+
 struct transport_params {
 	enum transport_role	 role;
 	const struct sockaddr	*addr;		/* LISTEN: local; CONNECT: remote */
@@ -72,6 +83,8 @@ struct transport_params {
 	 * when it has none), accept datagrams from addr's host on any port.
 	 */
 	bool			 unconnected;
+	/* A stream transport's framing (the profile's), NULL for none. */
+	const struct transport_framing *framing;
 	/* Filled by transport_open(): the worker the transport runs on. */
 	struct worker		*worker;
 };
@@ -118,6 +131,13 @@ struct transport_ops {
 	int	(*set_auth_key)(struct transport *t,
 				const struct sockaddr_storage *peer,
 				const uint8_t *key, size_t len);
+	/*
+	 * End the connection or association with peer (a listener's; NULL
+	 * on a connector) after what is queued, cleanly (TCP FIN, SCTP
+	 * SHUTDOWN).  May be NULL (datagrams: nothing to end).
+	 */
+	void	(*end_peer)(struct transport *t,
+			    const struct sockaddr_storage *peer);
 	/* The bound local address (may be NULL). */
 	int	(*local_addr)(const struct transport *t,
 			      struct sockaddr_storage *ss, socklen_t *len);
@@ -151,6 +171,14 @@ struct transport {
 	bool				*closed_flag;	/* set when closed during delivery */
 	void				*watch;		/* the worker's watcher */
 };
+
+/*
+ * The bytes that identify an IPv4 or IPv6 endpoint (family, port,
+ * address), for hashing and comparing peers; returns how many.
+ */
+#define TRANSPORT_PEER_KEY_MAX	19
+size_t transport_peer_key(const struct sockaddr_storage *ss,
+			  uint8_t key[TRANSPORT_PEER_KEY_MAX]);
 
 /* The backend for a scheme, or NULL when this build has none. */
 const struct transport_ops *transport_lookup(enum scheme scheme);
@@ -192,5 +220,6 @@ int transport_local_addr(const struct transport *t,
 
 extern const struct transport_ops transport_udp;
 extern const struct transport_ops transport_sctp;	/* where HAVE_SCTP */
+extern const struct transport_ops transport_tcp;
 
 #endif

@@ -551,7 +551,7 @@ static const struct file_bad file_cases[] = {
 	{ "[r]\nlisten = dtls://0.0.0.0:1\nforward = dtls+dccp://h:1\n", 3,
 	  "forward", "scheme 'dtls+dccp' is not supported by this build yet",
 	  NULL },
-	{ "[r]\nforward = tcp://h:1\n", 2, "forward", "scheme 'tcp'", NULL },
+	{ "[r]\nforward = tun://tun0\n", 2, "forward", "scheme 'tun'", NULL },
 	{ "[r]\nforward = tun://tun0\n", 2, "forward", "scheme 'tun'", NULL },
 	{ "[r]\nlisten = echo://\n", 2, "listen",
 	  "echo:// can only be a forward", NULL },
@@ -1351,6 +1351,8 @@ static void test_profiles(void **state)
 		/* the profiles whose adapter has landed */
 		if (strcmp(p->name, "radius") == 0)
 			assert_ptr_equal(p->adapter, &adapter_radius);
+		else if (strcmp(p->name, "diameter") == 0)
+			assert_ptr_equal(p->adapter, &adapter_diameter);
 		else
 			assert_null(p->adapter);
 		assert_non_null(p->protected_ports);
