@@ -1,7 +1,8 @@
 # Shared by the integration scenarios: start what a test needs, stop it by
 # its PID at exit, wait for log lines, fail with the logs in view.
 #
-# The meson test harness sets DTLSGW (the binary), UDPTOOL and MKCERTS.
+# The meson test harness sets DTLSGW (the binary), UDPTOOL, DIAMTOOL and
+# MKCERTS; DIAMTOOL is needed only by the Diameter helpers.
 set -u
 
 : "${DTLSGW:?set DTLSGW to the dtlsgw binary}"
@@ -118,6 +119,20 @@ gw() {
 echo_server() {
 	start "echo-$1" "$UDPTOOL" echo "${2:-127.0.0.1}" "$1"
 	wait_log "$T/echo-$1.log" 'echo ready' 5 || fail "echo server on $1"
+}
+
+# A free TCP port on loopback.
+free_tcp_port() {
+	"${DIAMTOOL:?set DIAMTOOL to the diamtool binary}" freeport
+}
+
+# diam_server NAME PORT [ADDR [ORIGIN_HOST]]: a Diameter peer on TCP
+# (diamtool server), ready; its PID in $LAST_PID.
+diam_server() {
+	start "$1" "${DIAMTOOL:?set DIAMTOOL to the diamtool binary}" server \
+		"${3:-127.0.0.1}" "$2" ${4:+"$4"}
+	wait_log "$T/$1.log" 'diamtool server ready' 5 ||
+		fail "diamtool server $1 on $2"
 }
 
 certs() {
