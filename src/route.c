@@ -1031,15 +1031,16 @@ static void fwd_error(struct transport *t, int err, void *arg)
 
 	(void)t;
 	if (err == -ECONNRESET) {
-		/* an association (SCTP) ended: the next datagram opens another */
+		/* a connection (TCP) or association (SCTP) ended: the next
+		 * message from the peer opens another */
 		if (warn_ok(r))
-			log_warnx("route %s: %s: the forward association with "
+			log_warnx("route %s: %s: the forward connection with "
 				  "%s ended",
 				  route_name(r), peer_str(s, a),
 				  addr_str((const struct sockaddr *)&r->def
 						   ->fwd_addr,
 					   fa));
-		session_close(s, "forward association ended");
+		session_close(s, "forward connection ended");
 		return;
 	}
 	if (s->fdtls == NULL || dtls_session_established(s->fdtls) ||

@@ -46,7 +46,7 @@ ok "one association per source, counters add up"
 # the server side goes (ABORT on the way out) and comes back: the client
 # side's session ends with its association, the next datagram opens another
 kill "$PID_server"
-wait_log "$T/client.log" "forward association with 127.0.0.1:$S ended" 10 ||
+wait_log "$T/client.log" "forward connection with 127.0.0.1:$S ended" 10 ||
 	fail "the client side did not notice the association end"
 gw server2 -l "sctp://127.0.0.1:$S?encap-port=$U&streams=8" \
 	-f "udp://127.0.0.1:$E"

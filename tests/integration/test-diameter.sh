@@ -1,0 +1,70 @@
+#!/bin/sh
+# The diameter profile at volume, with the test peers of diamtool: a
+# client on TCP -> client side (tcp -> dtls+sctp) -> server side (dtls+sctp
+# -> tcp) -> a Diameter server.  CER/CEA, DWR/DWA and 1,000 requests of up
+# to 12 KiB: none lost, reordered, duplicated or corrupted.  The same over
+# cleartext sctp://.  Then a backend killed mid-exchange: its clients'
+# connections close cleanly and quickly, the others carry on.
+. "$(dirname "$0")/lib.sh"
+certs
+
+B1=$(free_tcp_port)	# two Diameter servers (backends)
+B2=$(free_tcp_port)
+diam_server back1 "$B1"
+diam_server back2 "$B2"
+BACK2=$LAST_PID
+S1=$(free_port) U1=$(free_port)		# DTLS/SCTP to back1
+S2=$(free_port) U2=$(free_port)		# cleartext SCTP to back1
+S3=$(free_port) U3=$(free_port)		# DTLS/SCTP to back2
+L1=$(free_tcp_port) L2=$(free_tcp_port) L3=$(free_tcp_port)
+tls="--cert $C/server.pem --key $C/server.key --ca $C/ca.pem"
+gw server \
+	-l "dtls+sctp://127.0.0.1:$S1?encap-port=$U1" -p diameter \
+	-f "tcp://127.0.0.1:$B1" $tls \
+	-l "sctp://127.0.0.1:$S2?encap-port=$U2" -p diameter \
+	-f "tcp://127.0.0.1:$B1" \
+	-l "dtls+sctp://127.0.0.1:$S3?encap-port=$U3" -p diameter \
+	-f "tcp://127.0.0.1:$B2" $tls
+tls="--cert $C/client.pem --key $C/client.key --ca $C/ca.pem"
+gw client \
+	-l "tcp://127.0.0.1:$L1" -p diameter \
+	-f "dtls+sctp://127.0.0.1:$S1?encap-port=$U1" $tls \
+	-l "tcp://127.0.0.1:$L2" -p diameter \
+	-f "sctp://127.0.0.1:$S2?encap-port=$U2" \
+	-l "tcp://127.0.0.1:$L3" -p diameter \
+	-f "dtls+sctp://127.0.0.1:$S3?encap-port=$U3" $tls
+
+"$DIAMTOOL" client 127.0.0.1 "$L1" 1000 12288 16 60 >"$T/c1.out" 2>&1 ||
+	fail "over DTLS/SCTP: $(cat "$T/c1.out")"
+ok "over DTLS/SCTP: $(cat "$T/c1.out")"
+"$DIAMTOOL" client 127.0.0.1 "$L2" 1000 12288 16 60 >"$T/c2.out" 2>&1 ||
+	fail "over cleartext SCTP: $(cat "$T/c2.out")"
+ok "over cleartext SCTP: $(cat "$T/c2.out")"
+stats server
+[ "$(stat_value server route-1 up_dgrams)" -ge 1012 ] ||
+	fail "server side route-1: fewer messages than the exchange had"
+[ "$(stat_value server route-1 handshakes_ok)" = 1 ] ||
+	fail "server side route-1: expected one DTLS handshake"
+ok "every message counted, one handshake for the DTLS association"
+
+# back2 dies while a client runs through it; one through back1 carries on
+start c3 "$DIAMTOOL" client 127.0.0.1 "$L3" 10000000 4000 16 60
+C3=$LAST_PID
+start c4 "$DIAMTOOL" client 127.0.0.1 "$L1" 20000 4000 16 60
+C4=$LAST_PID
+sleep 0.5
+kill "$BACK2"
+for _ in $(seq 1 100); do
+	kill -0 "$C3" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$C3" 2>/dev/null && fail "the client of the dead backend still runs"
+wait "$C3" && fail "the client of the dead backend reported success"
+wait "$C4" || fail "the other client failed: $(cat "$T/c4.log")"
+wait_log "$T/server.log" "forward connection with 127.0.0.1:$B2 ended" 5 ||
+	fail "the server side did not see the backend go"
+# cleanly: a close_notify (then SCTP SHUTDOWN), not a lost association
+wait_log "$T/client.log" \
+	"route-3: .*session closed \(close_notify from the forward side\)" 5 ||
+	fail "the client side did not see the session of the dead backend close cleanly"
+ok "backend killed: its client cut off ($(tail -n 1 "$T/c3.log")); the other: $(tail -n 1 "$T/c4.log")"
