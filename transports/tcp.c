@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -59,6 +60,7 @@ struct tcp_transport {
 	struct transport	 base;
 	int			 epfd;
 	int			 lfd;		/* listener: the listening socket */
+	int			 wakefd;	/* makes epfd readable: an end to tell */
 	bool			 listener;
 	struct dgram_pool	*pool;
 	const struct transport_framing *framing;
@@ -180,6 +182,13 @@ static void conn_end(struct conn *c)
 	} else {
 		u->ended = true;
 	}
+	/* ended while writing, maybe: the next recv must run to say so */
+	{
+		uint64_t one = 1;
+
+		if (write(u->wakefd, &one, sizeof(one)) < 0)
+			u->base.stats.rx_errors++;
+	}
 }
 
 static int tcp_open(struct transport **out, const struct transport_params *p)
@@ -197,10 +206,20 @@ static int tcp_open(struct transport **out, const struct transport_params *p)
 	u->pool = p->pool;
 	u->framing = p->framing;
 	u->lfd = -1;
+	u->wakefd = -1;
 	u->listener = p->role == TRANSPORT_LISTEN;
 	u->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (u->epfd == -1)
 		goto fail;
+	u->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (u->wakefd == -1)
+		goto fail;
+	{
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = u };
+
+		if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, u->wakefd, &ev) != 0)
+			goto fail;
+	}
 	fd = socket(p->addr->sa_family,
 		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
@@ -269,6 +288,8 @@ static void tcp_close(struct transport *t)
 	}
 	if (u->lfd != -1)
 		close(u->lfd);
+	if (u->wakefd != -1)
+		close(u->wakefd);
 	if (u->epfd != -1)
 		close(u->epfd);
 	free(u);
@@ -394,17 +415,9 @@ static void conn_read(struct conn *c, struct dgram **out, size_t max,
 	char a[ADDR_STRLEN];
 
 	while (*n < max) {
-		ssize_t r = recv(c->fd, c->rbuf + c->rlen, DGRAM_CAP - c->rlen,
-				 MSG_DONTWAIT);
+		ssize_t r;
 
-		if (r == 0 || (r < 0 && errno != EAGAIN &&
-			       errno != EWOULDBLOCK && errno != EINTR)) {
-			cut_messages(c, out, max, n);
-			conn_end(c);
-			return;
-		}
-		if (r > 0)
-			c->rlen += (size_t)r;
+		/* what the last call left: out first, and room to read */
 		if (!cut_messages(c, out, max, n)) {
 			log_warnx("tcp: %s: a message that does not frame: "
 				  "closing the connection",
@@ -413,8 +426,20 @@ static void conn_read(struct conn *c, struct dgram **out, size_t max,
 			conn_end(c);
 			return;
 		}
-		if (r < 0 || c->rlen == DGRAM_CAP)
-			return;		/* drained, or full until out empties */
+		if (*n >= max || c->rlen == DGRAM_CAP)
+			return;
+		r = recv(c->fd, c->rbuf + c->rlen, DGRAM_CAP - c->rlen,
+			 MSG_DONTWAIT);
+
+		if (r == 0 || (r < 0 && errno != EAGAIN &&
+			       errno != EWOULDBLOCK && errno != EINTR)) {
+			cut_messages(c, out, max, n);
+			conn_end(c);
+			return;
+		}
+		if (r < 0)
+			return;		/* drained */
+		c->rlen += (size_t)r;
 	}
 }
 
@@ -475,6 +500,13 @@ static int tcp_recv(struct transport *t, struct dgram **out, size_t max,
 
 		if (c == NULL) {
 			accept_some(u);
+			continue;
+		}
+		if ((void *)c == (void *)u) {
+			uint64_t v;
+
+			if (read(u->wakefd, &v, sizeof(v)) < 0)
+				v = 0;	/* nothing was waiting */
 			continue;
 		}
 		if (c->fd == -1)
