@@ -179,3 +179,16 @@ capture_stop() {
 		sleep 0.3
 	done
 }
+
+# data_without_auth FILE: of the packets in FILE (tshark's sctp.chunk_type
+# in the first column), how many carry a DATA chunk (0) and no AUTH (15).
+data_without_auth() {
+	cut -f1 "$1" | awk -F, '{
+		d = 0; a = 0
+		for (i = 1; i <= NF; i++) {
+			if ($i == 0) d = 1
+			if ($i == 15) a = 1
+		}
+		if (d && !a) n++
+	} END { print n + 0 }'
+}
