@@ -254,10 +254,10 @@ static int check_sctp_params(const struct endpoint *ep, char *msg,
 		char *end;
 
 		if (strcmp(k, "encap") == 0) {
-			if (strcmp(v, "udp") == 0)
+			if (strcmp(v, "udp") == 0 || strcmp(v, "raw") == 0)
 				continue;
-			fmt(msg, msglen, "encap=%s: only udp (RFC 6951) is "
-			    "supported by this build yet", v);
+			fmt(msg, msglen, "encap=%s: udp (RFC 6951) or raw (IP "
+			    "protocol 132)", v);
 			return -EINVAL;
 		}
 		if (strcmp(k, "streams") == 0)

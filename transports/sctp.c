@@ -20,8 +20,11 @@
  * usrsctp is one stack per process: its timers run from one libev timer,
  * and every SCTP transport lives on worker 0 (TRANSPORT_CAP_ONE_THREAD).
  * UDP encapsulation interoperates with usrsctp and FreeBSD peers; the
- * Linux kernel's SCTP speaks raw IP (protocol 132), which this backend
- * does not carry yet.
+ * Linux kernel's SCTP speaks raw IP (protocol 132): ?encap=raw takes the
+ * same path with a raw socket as the carrier (root, or CAP_NET_RAW).  A raw
+ * socket reads every SCTP packet of the host: the ones for our SCTP port
+ * are kept (a connector binds a port of its own choosing for that), and a
+ * peer is its address and its SCTP port.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -67,8 +70,10 @@ struct link {
 
 struct sctp_transport {
 	struct transport	 base;
-	int			 fd;		/* the UDP carrier */
+	int			 fd;		/* the UDP (or raw IP) carrier */
 	bool			 listener;
+	bool			 raw;		/* ?encap=raw: IP protocol 132 */
+	uint16_t		 lport;		/* raw: our SCTP port, network order */
 	struct socket		*so;
 	struct dgram_pool	*pool;
 	uint16_t		 nstreams;
@@ -186,6 +191,14 @@ static void link_free(struct link *l)
 	free(l);
 }
 
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = port;
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = port;
+}
+
 /* The AF_CONN address of l's association, as usrsctp names it. */
 static struct sockaddr *link_addr(struct link *l, struct sockaddr_conn *to)
 {
@@ -207,11 +220,19 @@ static int output_cb(void *addr, void *buf, size_t len, uint8_t tos,
 	(void)set_df;
 	if (l == NULL)
 		return 0;	/* its transport is gone: lost on the way */
-	if (l->connected)
+	if (l->connected) {
 		n = send(l->fd, buf, len, MSG_DONTWAIT);
-	else
+	} else if (l->u->raw) {
+		/* the identity holds the SCTP port; IP wants none */
+		struct sockaddr_storage to = l->peer;
+
+		set_port(&to, 0);
+		n = sendto(l->fd, buf, len, MSG_DONTWAIT,
+			   (struct sockaddr *)&to, l->peerlen);
+	} else {
 		n = sendto(l->fd, buf, len, MSG_DONTWAIT,
 			   (struct sockaddr *)&l->peer, l->peerlen);
+	}
 	if (n < 0)
 		l->u->base.stats.tx_errors++;
 	return 0;
@@ -348,23 +369,53 @@ static int so_setup(struct sctp_transport *u)
 
 static void sctp_close(struct transport *t);
 
+/*
+ * A connector's local SCTP port: any in UDP encapsulation (the carrier's
+ * own port tells peers apart); in raw IP one we know, to pick our packets
+ * out of all the host's.
+ */
+static int bind_local(struct sctp_transport *u, struct sockaddr_conn *sconn)
+{
+	for (int i = 0; i < 32; i++) {
+		uint16_t port = 0;
+
+		if (u->raw) {
+			port = htons((uint16_t)(49152 +
+						arc4random_uniform(16384)));
+		}
+		sconn->sconn_port = port;
+		if (usrsctp_bind(u->so, (struct sockaddr *)sconn,
+				 sizeof(*sconn)) == 0) {
+			u->lport = port;
+			return 0;
+		}
+		if (!u->raw || errno != EADDRINUSE)
+			return -errno;
+	}
+	return -EADDRINUSE;
+}
+
 static int carrier_open(struct sctp_transport *u,
 			const struct transport_params *p, uint16_t encap_port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = p->addrlen;
-	int fd = socket(p->addr->sa_family,
-			SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = u->raw ? socket(p->addr->sa_family,
+				 SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				 IPPROTO_SCTP)
+			: socket(p->addr->sa_family,
+				 SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd == -1)
 		return -errno;
 	u->fd = fd;
 	memcpy(&ss, p->addr, p->addrlen);
-	/* the URI's port is SCTP's; the carrier's is the encapsulation's */
-	if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = htons(encap_port);
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(encap_port);
+	/*
+	 * The URI's port is SCTP's; the carrier's is the encapsulation's
+	 * (UDP), or none (raw IP: every SCTP packet of the host arrives, and
+	 * read_carrier keeps those for our port).
+	 */
+	set_port(&ss, u->raw ? 0 : htons(encap_port));
 	if (p->role == TRANSPORT_LISTEN) {
 		int one = 1;
 
@@ -389,8 +440,9 @@ static int sctp_open(struct transport **out, const struct transport_params *p)
 	int ret;
 
 	*out = NULL;
-	if (encap != NULL && strcmp(encap, "udp") != 0)
-		return -ENOTSUP;	/* raw IP: not yet */
+	if (encap != NULL && strcmp(encap, "udp") != 0 &&
+	    strcmp(encap, "raw") != 0)
+		return -ENOTSUP;
 	if (param_uint(p->ep, "encap-port", 1, 65535, ENCAP_PORT_DEFAULT,
 		       &encap_port) != 0 ||
 	    param_uint(p->ep, "streams", 1, STREAMS_MAX, STREAMS_DEFAULT,
@@ -406,6 +458,7 @@ static int sctp_open(struct transport **out, const struct transport_params *p)
 	u->pool = p->pool;
 	u->nstreams = (uint16_t)streams;
 	u->listener = p->role == TRANSPORT_LISTEN;
+	u->raw = encap != NULL && strcmp(encap, "raw") == 0;
 	port = p->addr->sa_family == AF_INET ?
 		       ((const struct sockaddr_in *)(const void *)p->addr)
 			       ->sin_port :
@@ -447,6 +500,7 @@ static int sctp_open(struct transport **out, const struct transport_params *p)
 	sconn.sconn_family = AF_CONN;
 	if (u->listener) {
 		sconn.sconn_port = port;
+		u->lport = port;
 		if (usrsctp_bind(u->so, (struct sockaddr *)&sconn,
 				 sizeof(sconn)) != 0 ||
 		    usrsctp_listen(u->so, 1) != 0) {
@@ -465,11 +519,9 @@ static int sctp_open(struct transport **out, const struct transport_params *p)
 		u->link->connected = true;
 		u->link->rport = port;
 		sconn.sconn_addr = u->link;
-		if (usrsctp_bind(u->so, (struct sockaddr *)&sconn,
-				 sizeof(sconn)) != 0) {
-			ret = -errno;
+		ret = bind_local(u, &sconn);
+		if (ret != 0)
 			goto fail;
-		}
 		sconn.sconn_port = port;
 		if (usrsctp_connect(u->so, (struct sockaddr *)&sconn,
 				    sizeof(sconn)) != 0 &&
@@ -528,6 +580,7 @@ static void read_carrier(struct sctp_transport *u)
 	for (int i = 0; i < CARRIER_BATCH; i++) {
 		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
+		const uint8_t *pkt;
 		struct link *l;
 		ssize_t n = recvfrom(u->fd, buf, sizeof(buf), 0,
 				     (struct sockaddr *)&from, &fromlen);
@@ -542,9 +595,31 @@ static void read_carrier(struct sctp_transport *u)
 				u->ended = true;
 			return;
 		}
+		pkt = buf;
+		if (u->raw && from.ss_family == AF_INET) {
+			/* IPv4 raw sockets read the IP header too */
+			size_t ihl = n > 0 ? (size_t)(buf[0] & 15) * 4 : 0;
+
+			if (ihl < 20 || (size_t)n < ihl) {
+				u->base.stats.rx_truncated++;
+				continue;
+			}
+			pkt = buf + ihl;
+			n -= (ssize_t)ihl;
+		}
 		if (n < 12) {		/* not even an SCTP common header */
 			u->base.stats.rx_truncated++;
 			continue;
+		}
+		if (u->raw) {
+			uint16_t sport, dport;
+
+			memcpy(&sport, pkt, 2);
+			memcpy(&dport, pkt + 2, 2);
+			if (dport != u->lport)
+				continue;	/* another endpoint's */
+			/* the peer is its address and its SCTP port */
+			set_port(&from, sport);
 		}
 		if (u->listener) {
 			l = link_find(u, &from);
@@ -557,7 +632,7 @@ static void read_carrier(struct sctp_transport *u)
 		} else {
 			l = u->link;
 		}
-		usrsctp_conninput(l, buf, (size_t)n, 0);
+		usrsctp_conninput(l, pkt, (size_t)n, 0);
 		u->more = true;
 	}
 }

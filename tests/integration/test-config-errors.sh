@@ -48,9 +48,9 @@ expect_exit2 "bad.conf:2: " \
 this line has no equals sign"
 # SCTP's URI parameters, where this build has SCTP
 if "$DTLSGW" --help 2>&1 | grep -q "runs udp, dtls, sctp"; then
-	expect_exit2 "bad.conf:2: listen: .*encap=raw" \
+	expect_exit2 "bad.conf:2: listen: .*encap=ip" \
 		"[r]
-listen = sctp://127.0.0.1:3868?encap=raw
+listen = sctp://127.0.0.1:3868?encap=ip
 forward = udp://127.0.0.1:9"
 	expect_exit2 "bad.conf:3: forward: .*streams=0" \
 		"[r]

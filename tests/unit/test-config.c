@@ -534,16 +534,16 @@ static const struct file_bad file_cases[] = {
 	/* schemes this build does not run */
 #if HAVE_SCTP
 	/* sctp's parameters */
-	{ "[r]\nlisten = sctp://0.0.0.0:1?encap=raw\n", 2, "listen",
-	  "encap=raw: only udp (RFC 6951) is supported", NULL },
+	{ "[r]\nlisten = sctp://0.0.0.0:1?encap=ip\n", 2, "listen",
+	  "encap=ip: udp (RFC 6951) or raw (IP protocol 132)", NULL },
 	{ "[r]\nlisten = sctp://0.0.0.0:1?encap-port=0\n", 2, "listen",
 	  "encap-port=0: a number from 1 to 65535", NULL },
 	{ "[r]\nlisten = sctp://0.0.0.0:1?streams=2000\n", 2, "listen",
 	  "streams=2000: a number from 1 to 1024", NULL },
 	{ "[r]\nlisten = sctp://0.0.0.0:1?ttl=3\n", 2, "listen",
 	  "unknown sctp parameter 'ttl'", NULL },
-	{ "[r]\nlisten = dtls+sctp://0.0.0.0:1?encap=raw\n", 2, "listen",
-	  "encap=raw: only udp (RFC 6951) is supported", NULL },
+	{ "[r]\nlisten = dtls+sctp://0.0.0.0:1?encap=tcp\n", 2, "listen",
+	  "encap=tcp: udp (RFC 6951) or raw", NULL },
 #else
 	{ "[r]\nlisten = sctp://0.0.0.0:1\n", 2, "listen",
 	  "scheme 'sctp' is not supported by this build yet", NULL },
