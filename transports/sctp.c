@@ -370,6 +370,33 @@ static int so_setup(struct sctp_transport *u)
 static void sctp_close(struct transport *t);
 
 /*
+ * What the carrier interoperates with, in the log: for every listener, and
+ * once a process for connectors (one opens per session).
+ */
+static void say_mode(const struct sctp_transport *u,
+		     const struct transport_params *p, uint16_t encap_port)
+{
+	static bool said[2];
+	char a[ADDR_STRLEN];
+
+	if (!u->listener && said[u->raw])
+		return;
+	if (!u->listener)
+		said[u->raw] = true;
+	if (u->raw)
+		log_info("sctp: %s %s in raw IP (protocol 132): the wire "
+			 "format of Linux kernel SCTP peers",
+			 u->listener ? "listening on" : "connecting to",
+			 addr_str(p->addr, a));
+	else
+		log_info("sctp: %s %s in UDP encapsulation on port %u "
+			 "(RFC 6951): usrsctp and FreeBSD peers speak it, "
+			 "Linux kernel SCTP does not",
+			 u->listener ? "listening on" : "connecting to",
+			 addr_str(p->addr, a), (unsigned int)encap_port);
+}
+
+/*
  * A connector's local SCTP port: any in UDP encapsulation (the carrier's
  * own port tells peers apart); in raw IP one we know, to pick our packets
  * out of all the host's.
@@ -530,6 +557,7 @@ static int sctp_open(struct transport **out, const struct transport_params *p)
 			goto fail;
 		}
 	}
+	say_mode(u, p, (uint16_t)encap_port);
 	*out = &u->base;
 	return 0;
 fail:
