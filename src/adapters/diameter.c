@@ -9,8 +9,9 @@
  * (the framing below): version 1 and a length from 20 bytes to what a
  * message buffer holds; a stream that breaks these is closed, that
  * connection only.  Every message, whichever way it goes, must be whole
- * and well formed (src/diameter.c: length, reserved flags, the AVPs walking
- * exactly to its end); one that is not is dropped and counted by reason.
+ * and well formed (src/diameter.c: its length, the AVPs walking exactly to
+ * its end; reserved flags are the receiver's to ignore); one that is not is
+ * dropped and counted by reason.
  */
 #include <sys/types.h>
 
@@ -56,7 +57,9 @@ static enum adapter_verdict check(struct session *s, struct dgram *d)
 {
 	enum diameter_error e = diameter_check(d->data, d->len, DGRAM_CAP);
 
-	if (e == DIAMETER_OK)
+	/* reserved flags: "set to 0 and ignored by the receiver" (RFC 6733
+	 * 3): a transport passes them on */
+	if (e == DIAMETER_OK || e == DIAMETER_ERR_RESERVED_FLAGS)
 		return ADAPTER_PASS;
 	session_adapter_drop(s, (unsigned int)e);
 	return ADAPTER_DROP;

@@ -59,9 +59,21 @@ ok() {
 	echo "ok $NAME: $*"
 }
 
-# A free UDP port on loopback, asked of the kernel.
+# A free UDP port on loopback, asked of the kernel, and not one this test
+# was given before (the kernel may hand out a port twice before anything
+# binds it; $(...) runs in a subshell, so the list is a file).
+fresh_port() {	# TOOL: its freeport, never one given before
+	while :; do
+		_p=$("$1" freeport)
+		grep -qx "$_p" "$T/ports" 2>/dev/null && continue
+		echo "$_p" >>"$T/ports"
+		echo "$_p"
+		return
+	done
+}
+
 free_port() {
-	"$UDPTOOL" freeport
+	fresh_port "$UDPTOOL"
 }
 
 # wait_log FILE PATTERN [SECONDS]: wait until grep -E finds PATTERN.
@@ -123,7 +135,7 @@ echo_server() {
 
 # A free TCP port on loopback.
 free_tcp_port() {
-	"${DIAMTOOL:?set DIAMTOOL to the diamtool binary}" freeport
+	fresh_port "${DIAMTOOL:?set DIAMTOOL to the diamtool binary}"
 }
 
 # diam_server NAME PORT [ADDR [ORIGIN_HOST]]: a Diameter peer on TCP

@@ -69,6 +69,14 @@ done
 [ "$(count_log "$T/client.log" "tcp: 127\.0\.0\.1:[0-9]+: a message that does not frame: closing the connection")" -ge 4 ] ||
 	fail "no log line names the peers whose streams did not frame"
 ok "streams that do not frame: each connection closed alone, named in the log"
+# a message that frames but whose AVPs run past its end: dropped, counted,
+# and the connection stays (the tool waits for a close that never comes)
+"$DIAMTOOL" garbage 127.0.0.1 "$L1" avp >"$T/g.out" 2>&1 &&
+	fail "an ill-formed message closed the connection"
+stats client
+[ "$(stat_value client route-1 diameter_avp_overrun)" = 1 ] ||
+	fail "the ill-formed message was not counted: $(grep 'stats route=route-1' "$T/client.log" | tail -n 1)"
+ok "a message whose AVPs overrun it: dropped and counted, connection kept"
 
 # back2 dies while a client runs through it; one through back1 carries on
 start c3 "$DIAMTOOL" client 127.0.0.1 "$L3" 10000000 4000 16 60

@@ -20,7 +20,9 @@
 
 #include <cmocka.h>
 
+#include "dtlsgw/adapter.h"
 #include "dtlsgw/diameter.h"
+#include "dtlsgw/transport.h"
 #include "hex.h"
 
 /*
@@ -1041,6 +1043,49 @@ static void test_framer_sizes(void **state)
 	big(DIAMETER_LEN_LIMIT, DIAMETER_LEN_LIMIT - 3);
 }
 
+/*
+ * The framing the gateway's TCP transport runs for the diameter profile
+ * (the adapter's message_len), on a CER and a DWR back to back cut at
+ * every point, and on the headers that must close the connection.
+ */
+static void test_adapter_framing(void **state)
+{
+	ssize_t (*len_of)(const uint8_t *, size_t, size_t) =
+		adapter_diameter.framing->message_len;
+	uint8_t two[1024], p[512];
+	size_t clen = HEX(cer_hex, p), dlen, total;
+
+	(void)state;
+	memcpy(two, p, clen);
+	dlen = HEX(dwr_hex, p);
+	memcpy(two + clen, p, dlen);
+	total = clen + dlen;
+	/* the bytes so far, as a stream hands them over */
+	for (size_t cut = 0; cut <= total; cut++) {
+		ssize_t n = len_of(two, cut, 65535);
+
+		if (cut < 4)
+			assert_int_equal(n, 0);	/* not known yet */
+		else
+			assert_int_equal(n, (ssize_t)clen);
+		if (cut >= clen + 4)
+			assert_int_equal(len_of(two + clen, cut - clen, 65535),
+					 (ssize_t)dlen);
+	}
+	/* version 2 shows at once; a length under 20, unaligned or over the
+	 * maximum at the fourth byte */
+	two[0] = 2;
+	assert_int_equal(len_of(two, 1, 65535), -1);
+	two[0] = 1;
+	memcpy(two + 1, "\x00\x00\x10", 3);
+	assert_int_equal(len_of(two, 4, 65535), -1);
+	memcpy(two + 1, "\x00\x00\x16", 3);
+	assert_int_equal(len_of(two, 4, 65535), -1);
+	memcpy(two + 1, "\x00\x10\x00", 3);
+	assert_int_equal(len_of(two, 4, 4000), -1);
+	assert_int_equal(len_of(two, 4, 8192), 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1065,6 +1110,7 @@ int main(void)
 		cmocka_unit_test(test_framer_invalid),
 		cmocka_unit_test(test_framer_truncated),
 		cmocka_unit_test(test_framer_sizes),
+		cmocka_unit_test(test_adapter_framing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
