@@ -18,10 +18,10 @@ capture_run() {
 	U=$(free_port)
 	L=$(free_port)
 	capture_start "udp port $U"
-	gw "server-$1" -l "$1://127.0.0.1:$S?encap-port=$U" \
+	gw "server-$1" -l "$1://127.0.0.1:$S?encap-port=$U&streams=7" \
 		-f "udp://127.0.0.1:$E"
 	gw "client-$1" -l "udp://127.0.0.1:$L" \
-		-f "$1://127.0.0.1:$S?encap-port=$U"
+		-f "$1://127.0.0.1:$S?encap-port=$U&streams=9"
 	"$UDPTOOL" send 127.0.0.1 "$L" 200 8 3000 4 20 >"$T/send.out" 2>&1 ||
 		fail "$1: $(cat "$T/send.out")"
 	capture_stop
@@ -39,6 +39,15 @@ capture_run() {
 		cut -f1 "$T/fields.txt" | tr ',' '\n' | grep -qx "$c" ||
 			fail "no chunk of type $c on the wire"
 	done
+	# ?streams=N both ways: the client offers 9, the server 7
+	tshark "$@" -Y sctp.init_nr_out_streams -T fields \
+		-e sctp.init_nr_out_streams -e sctp.init_nr_in_streams \
+		2>/dev/null | sort -u >"$T/streams.txt"
+	tshark "$@" -Y sctp.initack_nr_out_streams -T fields \
+		-e sctp.initack_nr_out_streams -e sctp.initack_nr_in_streams \
+		2>/dev/null | sort -u >>"$T/streams.txt"
+	[ "$(cat "$T/streams.txt" | tr '\t\n' '  ')" = "9 9 7 7 " ] ||
+		fail "streams in INIT, INIT ACK: $(cat "$T/streams.txt")"
 }
 
 capture_run sctp
