@@ -28,7 +28,11 @@
  *
  * giving 0x0e74 for req_hex from 192.0.2.1 to 198.51.100.2, and for
  * dataack_hex from 2001:db8::1 to 2001:db8::2 0x5854 with CsCov 2 and
- * 0x84d3 with CsCov 0 (the same bytes with byte 5 = 0x50).
+ * 0x84d3 with CsCov 0 (the same bytes with byte 5 = 0x50).  tshark 4.0.17
+ * also finds both packets' checksums correct (IP protocol 33):
+ *   text2pcap -i 33 -4 192.0.2.1,198.51.100.2 req.txt req.pcap
+ *   text2pcap -i 33 -6 2001:db8::1,2001:db8::2 dataack.txt dataack.pcap
+ *   tshark -r req.pcap -O dccp -o dccp.check_checksum:TRUE
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -241,6 +245,12 @@ static void test_checksum_ipv4_request(void **state)
 	assert_int_equal(dccp_checksum_ok(want, len - 1, AF_INET, v4_src,
 					  v4_dst), DCCP_ERR_BAD_CHECKSUM);
 	assert_int_equal(dccp_checksum_ok(want, len, AF_UNIX, v4_src, v4_dst),
+			 DCCP_ERR_BAD_PSEUDO);
+	assert_int_equal(dccp_checksum_fill(want, len, AF_UNIX, v4_src,
+					    v4_dst), DCCP_ERR_BAD_PSEUDO);
+	assert_int_equal(want[6] << 8 | want[7], 0x0e74); /* left alone */
+	/* fewer bytes than a header */
+	assert_int_equal(dccp_checksum_ok(want, 11, AF_INET, v4_src, v4_dst),
 			 DCCP_ERR_SHORT);
 }
 
@@ -553,7 +563,7 @@ static void test_error_names(void **state)
 		"ok", "short", "bad_type", "short_seq", "bad_doff",
 		"doff_overrun", "bad_cscov", "bad_service", "bad_checksum",
 		"opt_bad_len", "opt_overrun", "opt_value_len", "mandatory",
-		"ackvec_state",
+		"ackvec_state", "bad_pseudo",
 	};
 	size_t i;
 

@@ -86,6 +86,8 @@ const char *dccp_error_name(enum dccp_error e)
 		return "mandatory";
 	case DCCP_ERR_ACKVEC_STATE:
 		return "ackvec_state";
+	case DCCP_ERR_BAD_PSEUDO:
+		return "bad_pseudo";
 	}
 	return "?";
 }
@@ -283,7 +285,7 @@ static enum dccp_error checksum_sum(const uint8_t *pkt, size_t len, int af,
 		*sum = sum16(*sum, src, 4);
 		*sum = sum16(*sum, dst, 4);
 		if (len > 0xffff)
-			return DCCP_ERR_SHORT;
+			return DCCP_ERR_BAD_PSEUDO;
 		put16(tail, DCCP_IPPROTO);
 		*sum = sum16(*sum, tail, 2);
 		put16(tail, (uint32_t)len);
@@ -297,7 +299,7 @@ static enum dccp_error checksum_sum(const uint8_t *pkt, size_t len, int af,
 		put32(tail, DCCP_IPPROTO);
 		*sum = sum16(*sum, tail, 4);
 	} else {
-		return DCCP_ERR_SHORT;
+		return DCCP_ERR_BAD_PSEUDO;
 	}
 	*sum = sum16(*sum, pkt, cov);
 	return DCCP_OK;
@@ -306,14 +308,21 @@ static enum dccp_error checksum_sum(const uint8_t *pkt, size_t len, int af,
 enum dccp_error dccp_checksum_fill(uint8_t *pkt, size_t len, int af,
 				   const void *src, const void *dst)
 {
+	uint16_t old = 0;
 	uint32_t sum;
 	enum dccp_error e;
 
-	if (len >= 8)
+	if (len >= 8) {
+		old = get16(pkt + 6);
 		put16(pkt + 6, 0);
+	}
 	e = checksum_sum(pkt, len, af, src, dst, &sum);
-	if (e != DCCP_OK)
+	if (e != DCCP_OK) {
+		/* the packet as it was */
+		if (len >= 8)
+			put16(pkt + 6, old);
 		return e;
+	}
 	put16(pkt + 6, ~sum & 0xffff);
 	return DCCP_OK;
 }

@@ -140,6 +140,9 @@ enum dccp_error {
 	DCCP_ERR_MANDATORY,
 	/* an Ack Vector cell in the reserved state 2 */
 	DCCP_ERR_ACKVEC_STATE,
+	/* the caller's: an address family other than AF_INET and AF_INET6,
+	 * or a length over 65535 for AF_INET's pseudo-header */
+	DCCP_ERR_BAD_PSEUDO,
 };
 
 /* A static snake_case name for e ("ok", "bad_doff", ...). */
@@ -214,8 +217,8 @@ int dccp_encode(const struct dccp_hdr *h, const uint8_t *opts, size_t optlen,
  * dccp_checksum_fill() writes the checksum into pkt[6..8);
  * dccp_checksum_ok() says whether a received one verifies.  Both return
  * DCCP_ERR_SHORT, BAD_DOFF/DOFF_OVERRUN or BAD_CSCOV when the packet's
- * Data Offset or CsCov do not fit len, and fill returns DCCP_ERR_SHORT for
- * an af that is neither AF_INET nor AF_INET6.
+ * Data Offset or CsCov do not fit len, and DCCP_ERR_BAD_PSEUDO for an af
+ * that is neither AF_INET nor AF_INET6 or an IPv4 length over 65535.
  */
 enum dccp_error dccp_checksum_fill(uint8_t *pkt, size_t len, int af,
 				   const void *src, const void *dst);
