@@ -251,7 +251,9 @@ uint64_t dccp_seq_extend(uint64_t greatest, uint32_t s);
  * Code stays that of the application protocol carried inside DTLS, which
  * RFC 5238 expects to differ from the code of the unprotected protocol
  * (it leaves registering one to each application).  So the route chooses
- * it; there is no DTLS default here.
+ * it; there is no DTLS default here.  (The text of 5238 section 3.6 was not
+ * at hand when this was written, only its title: check the wording there
+ * before the transport leans on more than "no value of its own".)
  */
 #define DCCP_SERVICE_NONE	0u		/* "not specified" (RFC 5595) */
 #define DCCP_SERVICE_INVALID	0xffffffffu	/* never valid (8.1.2) */
