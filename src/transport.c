@@ -3,9 +3,7 @@
  * flushed in batches, and delivery of what a backend receives.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "dtlsgw-config.h"
 
@@ -31,27 +29,6 @@ const struct transport_ops *transport_lookup(enum scheme scheme)
 #endif
 	default:
 		return NULL;
-	}
-}
-
-size_t transport_peer_key(const struct sockaddr_storage *ss,
-			  uint8_t key[TRANSPORT_PEER_KEY_MAX])
-{
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const void *)ss;
-
-		key[0] = AF_INET;
-		memcpy(key + 1, &in->sin_port, 2);
-		memcpy(key + 3, &in->sin_addr, 4);
-		return 7;
-	}
-	{
-		const struct sockaddr_in6 *in6 = (const void *)ss;
-
-		key[0] = AF_INET6;
-		memcpy(key + 1, &in6->sin6_port, 2);
-		memcpy(key + 3, &in6->sin6_addr, 16);
-		return 19;
 	}
 }
 

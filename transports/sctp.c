@@ -39,6 +39,7 @@
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/htable.h"
 #include "dtlsgw/log.h"
+#include "dtlsgw/session.h"	/* struct addr_key */
 #include "dtlsgw/transport.h"
 #include "dtlsgw/worker.h"
 
@@ -60,6 +61,7 @@ struct sctp_transport;
 struct link {
 	struct hnode		 live;		/* in links_live, by pointer */
 	struct hnode		 by_peer;	/* in the listener's table */
+	struct addr_key		 key;		/* peer's, as the table hashes it */
 	struct sctp_transport	*u;
 	int			 fd;		/* the carrier */
 	bool			 connected;	/* fd is connected to peer */
@@ -135,26 +137,19 @@ static bool peer_eq(const struct hnode *n, const void *key)
 {
 	const struct link *l = (const void *)((const char *)n -
 		offsetof(struct link, by_peer));
-	uint8_t a[TRANSPORT_PEER_KEY_MAX], b[TRANSPORT_PEER_KEY_MAX];
-	size_t la = transport_peer_key(&l->peer, a);
-	size_t lb = transport_peer_key(key, b);
 
-	return la == lb && memcmp(a, b, la) == 0;
-}
-
-static uint64_t peer_hash(const struct htable *t,
-			  const struct sockaddr_storage *ss)
-{
-	uint8_t key[TRANSPORT_PEER_KEY_MAX];
-
-	return htable_hash(t, key, transport_peer_key(ss, key));
+	return memcmp(&l->key, key, sizeof(l->key)) == 0;
 }
 
 static struct link *link_find(struct sctp_transport *u,
 			      const struct sockaddr_storage *peer)
 {
-	struct hnode *n = htable_find(&u->links, peer_hash(&u->links, peer),
-				      peer_eq, peer);
+	struct addr_key key;
+	struct hnode *n;
+
+	addr_key_from(&key, (const struct sockaddr *)peer, true);
+	n = htable_find(&u->links, htable_hash(&u->links, &key, sizeof(key)),
+			peer_eq, &key);
 
 	return n != NULL ? (struct link *)(void *)((char *)n -
 		offsetof(struct link, by_peer)) : NULL;
@@ -173,11 +168,12 @@ static struct link *link_new(struct sctp_transport *u,
 	l->fd = u->fd;
 	memcpy(&l->peer, peer, peerlen);
 	l->peerlen = peerlen;
+	addr_key_from(&l->key, (const struct sockaddr *)peer, true);
 	htable_insert(&stack.links_live, &l->live,
 		      htable_hash(&stack.links_live, &p, sizeof(p)));
 	if (u->listener)
 		htable_insert(&u->links, &l->by_peer,
-			      peer_hash(&u->links, peer));
+			      htable_hash(&u->links, &l->key, sizeof(l->key)));
 	usrsctp_register_address(l);
 	return l;
 }

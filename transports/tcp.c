@@ -28,6 +28,7 @@
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/htable.h"
 #include "dtlsgw/log.h"
+#include "dtlsgw/session.h"	/* struct addr_key */
 #include "dtlsgw/transport.h"
 
 /* Bytes queued on one connection before new messages are dropped. */
@@ -42,6 +43,7 @@ static void tcp_close(struct transport *t);
 
 struct conn {
 	struct hnode		 node;		/* in the listener's table */
+	struct addr_key		 key;		/* peer's, as the table hashes it */
 	struct tcp_transport	*u;
 	int			 fd;
 	bool			 connecting;
@@ -91,25 +93,19 @@ static bool conn_eq(const struct hnode *n, const void *key)
 {
 	const struct conn *c = (const void *)((const char *)n -
 		offsetof(struct conn, node));
-	uint8_t a[TRANSPORT_PEER_KEY_MAX], b[TRANSPORT_PEER_KEY_MAX];
-	size_t la = transport_peer_key(&c->peer, a), lb = transport_peer_key(key, b);
 
-	return la == lb && memcmp(a, b, la) == 0;
-}
-
-static uint64_t conn_hash(const struct htable *t,
-			  const struct sockaddr_storage *ss)
-{
-	uint8_t key[TRANSPORT_PEER_KEY_MAX];
-
-	return htable_hash(t, key, transport_peer_key(ss, key));
+	return memcmp(&c->key, key, sizeof(c->key)) == 0;
 }
 
 static struct conn *conn_find(struct tcp_transport *u,
 			      const struct sockaddr_storage *peer)
 {
-	struct hnode *n = htable_find(&u->conns, conn_hash(&u->conns, peer),
-				      conn_eq, peer);
+	struct addr_key key;
+	struct hnode *n;
+
+	addr_key_from(&key, (const struct sockaddr *)peer, true);
+	n = htable_find(&u->conns, htable_hash(&u->conns, &key, sizeof(key)),
+			conn_eq, &key);
 
 	return n != NULL ? conn_of(n) : NULL;
 }
@@ -142,6 +138,7 @@ static struct conn *conn_new(struct tcp_transport *u, int fd,
 	c->connecting = connecting;
 	memcpy(&c->peer, peer, peerlen);
 	c->peerlen = peerlen;
+	addr_key_from(&c->key, (const struct sockaddr *)peer, true);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (epoll_set(u, c, EPOLL_CTL_ADD, connecting) != 0) {
 		free(c->rbuf);
@@ -149,7 +146,8 @@ static struct conn *conn_new(struct tcp_transport *u, int fd,
 		return NULL;
 	}
 	if (u->listener)
-		htable_insert(&u->conns, &c->node, conn_hash(&u->conns, peer));
+		htable_insert(&u->conns, &c->node,
+			      htable_hash(&u->conns, &c->key, sizeof(c->key)));
 	return c;
 }
 

@@ -172,14 +172,6 @@ struct transport {
 	void				*watch;		/* the worker's watcher */
 };
 
-/*
- * The bytes that identify an IPv4 or IPv6 endpoint (family, port,
- * address), for hashing and comparing peers; returns how many.
- */
-#define TRANSPORT_PEER_KEY_MAX	19
-size_t transport_peer_key(const struct sockaddr_storage *ss,
-			  uint8_t key[TRANSPORT_PEER_KEY_MAX]);
-
 /* The backend for a scheme, or NULL when this build has none. */
 const struct transport_ops *transport_lookup(enum scheme scheme);
 
