@@ -317,15 +317,6 @@ bool dtls_verify_decide(struct dtls_session *s, int depth, bool preverify,
 
 /* Sessions -------------------------------------------------------------- */
 
-static uint64_t be_get(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /*
  * What a backend writes, on its way to the caller: the newest protected
  * record's number is where the record layer goes on from.
@@ -333,19 +324,17 @@ static uint64_t be_get(const uint8_t *p, size_t n)
 static int tracked_send(void *arg, const uint8_t *buf, size_t len)
 {
 	struct dtls_session *s = arg;
+	struct dtls_record r;
 	size_t off = 0;
 
-	while (len - off >= DTLS_RECORD_HEADER_LEN) {
-		uint16_t epoch = (uint16_t)be_get(buf + off + 3, 2);
-		uint64_t seq = be_get(buf + off + 5, 6);
-
-		if (epoch > 0 && (!s->tx_seen || epoch > s->tx_epoch ||
-				  (epoch == s->tx_epoch && seq > s->tx_seq))) {
+	while (dtls_record_next(buf, len, &off, &r)) {
+		if (r.epoch > 0 &&
+		    (!s->tx_seen || r.epoch > s->tx_epoch ||
+		     (r.epoch == s->tx_epoch && r.seq > s->tx_seq))) {
 			s->tx_seen = true;
-			s->tx_epoch = epoch;
-			s->tx_seq = seq;
+			s->tx_epoch = r.epoch;
+			s->tx_seq = r.seq;
 		}
-		off += DTLS_RECORD_HEADER_LEN + be_get(buf + off + 11, 2);
 	}
 	return s->user_io.send(s->user_io.arg, buf, len);
 }
@@ -478,22 +467,18 @@ int dtls_session_handshake(struct dtls_session *s)
 /* Note whether dg is one protected record, and its newest record number. */
 static void scan_input(struct dtls_session *s, const uint8_t *dg, size_t len)
 {
+	struct dtls_record r;
 	size_t off = 0, count = 0;
 
-	s->in_single = false;
 	s->in_max_seq = 0;
-	while (len - off >= DTLS_RECORD_HEADER_LEN) {
-		uint16_t epoch = (uint16_t)be_get(dg + off + 3, 2);
-		uint64_t seq = be_get(dg + off + 5, 6);
-
+	while (dtls_record_next(dg, len, &off, &r)) {
 		if (count++ == 0) {
-			s->in_type = dg[off];
-			s->in_epoch = epoch;
-			s->in_seq = seq;
+			s->in_type = r.type;
+			s->in_epoch = r.epoch;
+			s->in_seq = r.seq;
 		}
-		if (epoch > 0 && seq > s->in_max_seq)
-			s->in_max_seq = seq;
-		off += DTLS_RECORD_HEADER_LEN + be_get(dg + off + 11, 2);
+		if (r.epoch > 0 && r.seq > s->in_max_seq)
+			s->in_max_seq = r.seq;
 	}
 	s->in_single = count == 1 && off == len;
 }

@@ -388,16 +388,15 @@ bool dtls_fast_next(struct dtls_fast *f, const uint8_t *in, size_t len,
 		    size_t *off, uint8_t *out, size_t cap, size_t *n,
 		    uint8_t *type)
 {
-	while (*off <= len && len - *off >= DTLS_RECORD_HEADER_LEN) {
-		const uint8_t *rec = in + *off;
-		size_t rlen = DTLS_RECORD_HEADER_LEN + get_be(rec + 11, 2);
+	struct dtls_record r;
+	size_t start = *off;
 
-		if (rlen > len - *off)
-			break;	/* runs past the datagram */
-		*off += rlen;
-		if (dtls_fast_open(f, rec, rlen, out, cap, n, type) ==
-		    DTLS_FAST_OK)
+	/* a record that runs past the datagram ends the walk */
+	while (dtls_record_next(in, len, off, &r)) {
+		if (dtls_fast_open(f, in + start, *off - start, out, cap, n,
+				   type) == DTLS_FAST_OK)
 			return true;
+		start = *off;
 	}
 	*off = len;
 	return false;

@@ -71,6 +71,18 @@ static bool valid_version(const uint8_t v[2])
 	return v[0] == 254 && (v[1] == 255 || v[1] == 253);
 }
 
+bool dtls_record_next(const uint8_t *dg, size_t len, size_t *off,
+		      struct dtls_record *r)
+{
+	if (*off > len || len - *off < DTLS_RECORD_HEADER_LEN)
+		return false;
+	read_header(dg + *off, r);
+	if (r->length > len - *off - DTLS_RECORD_HEADER_LEN)
+		return false;
+	*off += DTLS_RECORD_HEADER_LEN + r->length;
+	return true;
+}
+
 enum dtls_scan_result dtls_record_scan(const uint8_t *dg, size_t len,
 				       struct dtls_record *first,
 				       size_t *count)

@@ -52,6 +52,15 @@ struct dtls_record {
 };
 
 /*
+ * The record at dg[*off..len): true with its header in *r and *off past
+ * it, false (and *off unchanged) when what is left is not a whole record.
+ * Checks nothing more (type, version): for walking datagrams that
+ * dtls_record_scan() passed, or that a TLS library wrote.
+ */
+bool dtls_record_next(const uint8_t *dg, size_t len, size_t *off,
+		      struct dtls_record *r);
+
+/*
  * Check that dg[0..len) is a sequence of whole DTLS 1.0/1.2 records;
  * returns DTLS_SCAN_OK and the first record in *first (may be NULL), and
  * the number of records in *count (may be NULL).

@@ -86,6 +86,40 @@ static void test_scan_whole_records(void **state)
 	assert_int_equal(count, 2);
 }
 
+/* Walking a datagram record by record; what is not whole is not read. */
+static void test_record_next(void **state)
+{
+	static const uint8_t dg[] = {
+		/* application data, epoch 1, seq 7, 2 bytes */
+		23, 254, 253, 0, 1, 0, 0, 0, 0, 0, 7, 0, 2, 0xaa, 0xbb,
+		/* alert, epoch 1, seq 8, 0 bytes */
+		21, 254, 253, 0, 1, 0, 0, 0, 0, 0, 8, 0, 0,
+		/* a header that says 0x100 bytes, with 1 */
+		23, 254, 253, 0, 1, 0, 0, 0, 0, 0, 9, 1, 0, 0xcc,
+	};
+	struct dtls_record r;
+	size_t off = 0;
+
+	(void)state;
+	assert_true(dtls_record_next(dg, sizeof(dg), &off, &r));
+	assert_int_equal(r.type, 23);
+	assert_int_equal(r.epoch, 1);
+	assert_int_equal(r.seq, 7);
+	assert_int_equal(r.length, 2);
+	assert_ptr_equal(r.payload, dg + 13);
+	assert_int_equal(off, 15);
+	assert_true(dtls_record_next(dg, sizeof(dg), &off, &r));
+	assert_int_equal(r.seq, 8);
+	assert_int_equal(off, 28);
+	/* runs past the datagram: refused, off stays */
+	assert_false(dtls_record_next(dg, sizeof(dg), &off, &r));
+	assert_int_equal(off, 28);
+	/* a header cut short, and an offset past the end */
+	assert_false(dtls_record_next(dg, 20, &off, &r));
+	off = sizeof(dg) + 5;
+	assert_false(dtls_record_next(dg, sizeof(dg), &off, &r));
+}
+
 static void test_scan_rejects(void **state)
 {
 	uint8_t dg[1024];
@@ -331,6 +365,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_whole_records),
+		cmocka_unit_test(test_record_next),
 		cmocka_unit_test(test_scan_rejects),
 		cmocka_unit_test(test_parse_hello),
 		cmocka_unit_test(test_parse_hello_rejects),
