@@ -1,15 +1,35 @@
 /*
  * What the benchmark programs share: a monotonic clock, percentiles of
- * sorted samples, and a log-linear histogram for runs with too many
- * samples to keep.
+ * sorted samples, a log-linear histogram for runs with too many samples
+ * to keep, and numeric UDP addresses.
  */
 #ifndef DTLSGW_BENCH_UTIL_H
 #define DTLSGW_BENCH_UTIL_H
 
+#include <netdb.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+
+/* host and port (numeric port) as a UDP address; flags: AI_PASSIVE. */
+static inline int bench_resolve(const char *host, const char *port,
+				int flags, struct sockaddr_storage *ss,
+				socklen_t *len)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+				  .ai_flags = flags | AI_NUMERICSERV };
+	struct addrinfo *res;
+
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return -1;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
 
 static inline uint64_t now_ns(void)
 {

@@ -35,21 +35,6 @@
 
 #define MAXDG 2048
 
-static int resolve(const char *host, const char *port, int flags,
-		   struct sockaddr_storage *ss, socklen_t *len)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-				  .ai_flags = flags | AI_NUMERICSERV };
-	struct addrinfo *res;
-
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		return -1;
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
 static int do_echo(const char *host, const char *port)
 {
 	struct sockaddr_storage ss, peer;
@@ -57,7 +42,7 @@ static int do_echo(const char *host, const char *port)
 	uint8_t buf[65536];
 	int fd;
 
-	if (resolve(host, port, AI_PASSIVE, &ss, &len) != 0)
+	if (bench_resolve(host, port, AI_PASSIVE, &ss, &len) != 0)
 		return 2;
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (fd == -1 || bind(fd, (struct sockaddr *)&ss, len) == -1) {
@@ -169,7 +154,7 @@ static int do_ping(bool dtls, enum engine_kind engine, const char *host,
 
 	if (size < 8 || size > 1300 || count == 0)
 		return 2;
-	if (resolve(host, port, 0, &ss, &len) != 0)
+	if (bench_resolve(host, port, 0, &ss, &len) != 0)
 		return 2;
 	c.fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (c.fd == -1 || connect(c.fd, (struct sockaddr *)&ss, len) == -1) {

@@ -22,6 +22,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 #define BATCH		64
 #define DG_MAX		2048
 /* socket buffers: as dtlsgw's listening sockets */
@@ -53,21 +55,6 @@ static struct {
 	struct batch		 in, out;	/* from clients, to clients */
 	unsigned long		 flows;
 } g;
-
-static int resolve(const char *host, const char *port, int flags,
-		   struct sockaddr_storage *ss, socklen_t *len)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-				  .ai_flags = flags | AI_NUMERICSERV };
-	struct addrinfo *res;
-
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		return -1;
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
 
 static void setbufs(int fd)
 {
@@ -273,8 +260,8 @@ int main(int argc, char **argv)
 				"LISTEN_PORT BACKEND_ADDR BACKEND_PORT\n");
 		return 2;
 	}
-	if (resolve(argv[1], argv[2], AI_PASSIVE, &ls, &llen) != 0 ||
-	    resolve(argv[3], argv[4], 0, &g.backend, &g.backendlen) != 0) {
+	if (bench_resolve(argv[1], argv[2], AI_PASSIVE, &ls, &llen) != 0 ||
+	    bench_resolve(argv[3], argv[4], 0, &g.backend, &g.backendlen) != 0) {
 		fprintf(stderr, "relay: cannot resolve\n");
 		return 2;
 	}
