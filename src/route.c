@@ -528,15 +528,13 @@ static int queue_ciphertext(struct session *s, struct transport *t,
 	bool per_record = (t->ops->caps & TRANSPORT_CAP_RELIABLE) != 0;
 
 	while (len > 0) {
-		size_t n = len;
+		struct dtls_record rec;
+		size_t n = 0;
 		struct dgram *d;
 
-		if (per_record && len >= DTLS_RECORD_HEADER_LEN) {
-			n = DTLS_RECORD_HEADER_LEN +
-			    ((size_t)buf[11] << 8 | buf[12]);
-			if (n > len)
-				n = len;
-		}
+		/* a whole record each; what is not one goes as it is */
+		if (!per_record || !dtls_record_next(buf, len, &n, &rec))
+			n = len;
 		d = dgram_alloc(worker_pool(r->w));
 		if (d == NULL || n > DGRAM_CAP) {
 			r->stats.drops[ROUTE_DROP_NOBUFS]++;
