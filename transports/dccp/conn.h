@@ -54,6 +54,13 @@ enum dccp_event {
 	DCCP_EV_CLOSED,		/* CLOSED or TIMEWAIT: no more data either way */
 	DCCP_EV_DEAD,		/* CLOSED and no timer left: the backend may free it */
 };
+/*
+ * DCCP_EV_DEAD only comes from dccp_conn_on_timeout(), as the last thing
+ * it does (dccp_conn_next_timeout() says 0 once CLOSED), so the backend
+ * may free the connection from the callback.  The other events come at
+ * the end of the call that caused them, once the connection is
+ * consistent: the callback may call dccp_conn_send() or _close().
+ */
 
 struct dccp_conn;
 
@@ -65,7 +72,8 @@ struct dccp_conn_cb {
 	void	(*output)(void *arg, uint8_t *pkt, size_t len);
 	/*
 	 * reset_code is the Reset Code received or sent, for DCCP_EV_CLOSED
-	 * (DCCP_RESET_CLOSED on a clean close); 0 for the others.
+	 * (DCCP_RESET_CLOSED on a clean close, DCCP_RESET_ABORTED when a
+	 * retransmission was given up); 0 for the others.
 	 */
 	void	(*event)(void *arg, enum dccp_event ev, uint8_t reset_code);
 };
@@ -100,6 +108,7 @@ struct dccp_conn_stats {
 	uint64_t	 retransmits;		/* Request/Response/Close/PARTOPEN */
 	uint64_t	 resets_rx, resets_tx;
 	uint64_t	 tx_too_big;		/* dccp_conn_send(): -EMSGSIZE */
+	uint64_t	 rx_slow_receiver;	/* Slow Receiver options (11.6) */
 };
 
 /*
