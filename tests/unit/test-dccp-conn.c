@@ -850,6 +850,28 @@ static void test_close_client(void **state)
 		      DCCP_RESET_CLOSED, DCCP_EV_DEAD, 0);
 }
 
+/* Close never answered: resent with backoff, Reset Aborted at 48 s. */
+static void test_close_give_up(void **state)
+{
+	(void)state;
+	start_pair();
+	handshake();
+	net->drop[0][DCCP_CLOSE] = 100;
+	net->drop[0][DCCP_RESET] = 1;
+	dccp_conn_close(net->e[0].c, net->now);
+	run_for(47900 * MS);
+	assert_int_equal(dccp_conn_state(net->e[0].c), DCCP_S_CLOSING);
+	assert_true(count(0, DCCP_CLOSE) >= 5);
+	run_for(200 * MS);
+	assert_int_equal(dccp_conn_state(net->e[0].c), DCCP_S_CLOSED);
+	assert_int_equal(last(0)->h.type, DCCP_RESET);
+	assert_int_equal(last(0)->h.reset_code, DCCP_RESET_ABORTED);
+	expect_events(&net->e[0], 3, DCCP_EV_OPEN, 0, DCCP_EV_CLOSED,
+		      DCCP_RESET_ABORTED, DCCP_EV_DEAD, 0);
+	/* the server never learnt: still OPEN */
+	assert_int_equal(dccp_conn_state(net->e[1].c), DCCP_S_OPEN);
+}
+
 /* The server closes: CloseReq, Close, Reset; TIMEWAIT at the client. */
 static void test_close_server(void **state)
 {
@@ -1041,6 +1063,57 @@ static void test_reset_for(void **state)
 	assert_int_equal(dccp_reset_for(&h, 3, buf, sizeof(buf)), 0);
 	h.type = DCCP_DATA;
 	assert_int_equal(dccp_reset_for(&h, 3, buf, 20), -ENOSPC);
+}
+
+/*
+ * An Ack Vector longer than a data packet's room for options goes in a
+ * pure Ack of its own, just before the data, which goes as Data.
+ */
+static void test_long_vector_alone(void **state)
+{
+	struct dccp_conn_params sp = params(true);
+	struct dccp_hdr h = {.type = DCCP_DATAACK, .x = true};
+	static uint8_t big[1400];
+	struct dccp_opt o;
+	struct wire *ack, *data;
+	size_t n, mps;
+	int i;
+
+	(void)state;
+	start(NULL, &sp);
+	raw_open(100);
+	/* the client is known to be OPEN: no more Ack for every packet */
+	h.seq = 102;
+	h.ack = last(1)->h.seq;
+	assert_int_equal(inject(0, &h, NULL, 0, "x"), 1);
+	/* every other packet lost: two cells per packet; the last unacked */
+	h.type = DCCP_DATA;
+	for (i = 0; i < 41; i++) {
+		h.seq = 104 + 2 * (uint64_t)i;
+		assert_int_equal(inject(0, &h, NULL, 0, "x"), 1);
+	}
+	/* a small payload leaves room for it all */
+	assert_int_equal(send_str(1, "small"), 0);
+	assert_int_equal(last(1)->h.type, DCCP_DATAACK);
+	assert_true(find_opt(last(1), DCCP_OPT_ACK_VECTOR_0, -1, &o));
+	assert_true(o.len > 64);
+	h.seq = 104 + 2 * 41;
+	assert_int_equal(inject(0, &h, NULL, 0, "x"), 1);
+	/* a full one does not: the vector goes in an Ack before it */
+	mps = dccp_conn_mps(net->e[1].c);
+	n = net->nlog;
+	assert_int_equal(dccp_conn_send(net->e[1].c, big, mps, net->now), 0);
+	assert_int_equal(net->nlog, n + 2);
+	ack = &net->log[n];
+	data = &net->log[n + 1];
+	assert_int_equal(ack->h.type, DCCP_ACK);
+	assert_int_equal(ack->h.ack, 104 + 2 * 41);
+	assert_true(find_opt(ack, DCCP_OPT_ACK_VECTOR_0, -1, &o));
+	assert_true(o.len > 64);
+	assert_int_equal(data->h.type, DCCP_DATA);
+	assert_int_equal(data->h.optlen, 0);
+	assert_int_equal(data->h.seq, ack->h.seq + 1);
+	assert_int_equal(data->len - data->h.doff, mps);
 }
 
 /* Both ISS just under 2^48: the numbers wrap during the connection. */
@@ -1271,11 +1344,13 @@ int main(void)
 		T(test_abort),
 		T(test_bad_service),
 		T(test_close_client),
+		T(test_close_give_up),
 		T(test_close_server),
 		T(test_unknown_feature),
 		T(test_bad_option),
 		T(test_window_full),
 		T(test_mps_fits),
+		T(test_long_vector_alone),
 		T(test_reset_for),
 		T(test_seq_wrap),
 		T(test_init_cookie),
