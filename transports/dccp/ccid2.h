@@ -30,20 +30,33 @@
  * ---- Ack Vector, receiver side ----
  *
  * The history covers up to DCCP_ACKVEC_MAX packets back from the greatest
- * sequence number received; older ones fall off (and are reported as not
- * received only if still inside a vector sent before).  An encoded option
- * holds at most 253 cells of up to 64 packets each.
+ * sequence number received; older ones fall off and are described no
+ * more.  What a vector describes is [tail, head]: tail moves up when the
+ * history falls off and when the peer acknowledges a packet of ours that
+ * carried a vector (ack-of-ack), but never past head, so that every
+ * acknowledgement still carries at least the cell of its own number.  An
+ * encoded option holds at most DCCP_ACKVEC_CELLS_MAX cells of up to 64
+ * packets each.
  */
-#define DCCP_ACKVEC_MAX		4096	/* packets of history kept */
+#define DCCP_ACKVEC_MAX		4096	/* packets of history kept; 2^k */
 #define DCCP_ACKVEC_SENT_MAX	64	/* vectors remembered for ack-of-ack */
+#define DCCP_ACKVEC_CELLS_MAX	253	/* cells in one option (255 - 2) */
+#define DCCP_ACKVEC_RUN_MAX	64	/* packets in one cell */
 
 struct dccp_ackvec {
-	/* bit/state per sequence number, a ring over [tail, head] */
+	/*
+	 * state per sequence number, a ring indexed by seq modulo
+	 * DCCP_ACKVEC_MAX: it holds the state of every seq in
+	 * (head - DCCP_ACKVEC_MAX, head], the part below tail included
+	 */
 	uint8_t		 state[DCCP_ACKVEC_MAX];	/* enum dccp_ackvec_state */
 	uint64_t	 head;		/* greatest seq recorded */
 	uint64_t	 tail;		/* oldest seq still described */
-	bool		 empty;
-	/* the vectors we sent: in our packet `seq`, covering down to `tail` */
+	bool		 empty;		/* nothing recorded yet */
+	/*
+	 * the vectors we sent, oldest first: in our packet `seq`,
+	 * describing `head` down to `tail`
+	 */
 	struct {
 		uint64_t seq, head, tail;
 	}		 sent[DCCP_ACKVEC_SENT_MAX];
@@ -54,10 +67,14 @@ void dccp_ackvec_init(struct dccp_ackvec *av);
 
 /*
  * Record that packet seq arrived (state DCCP_ACKVEC_RECEIVED, or
- * ECN_MARKED).  A seq more than DCCP_ACKVEC_MAX below head is ignored;
+ * ECN_MARKED).  A seq DCCP_ACKVEC_MAX or more below head is ignored;
  * one above head moves head, the packets between marked not received.
- * Returns 1 when seq was already recorded as received (a duplicate), 0
- * otherwise.
+ * One below tail but still in the ring is remembered (for duplicates)
+ * but not described again: the peer already has a vector that called
+ * it not received, and tail does not move back.  Returns 1 when seq was
+ * already recorded as received or ECN marked (a duplicate: its state is
+ * kept), 0 otherwise.  st other than RECEIVED and ECN_MARKED counts as
+ * RECEIVED.
  */
 int dccp_ackvec_record(struct dccp_ackvec *av, uint64_t seq,
 		       enum dccp_ackvec_state st);
@@ -67,27 +84,35 @@ int dccp_ackvec_record(struct dccp_ackvec *av, uint64_t seq,
  * tail, at most 253 cells (the oldest part is left out when it does not
  * fit), into buf[0..cap).  *ackno is set to head: the packet carrying
  * the option must acknowledge exactly that number.  Returns the option's
- * length, 0 when nothing has been recorded, or -ENOSPC.
+ * length (2 + cells, not padded), 0 when nothing has been recorded, or
+ * -ENOSPC (buf untouched).
  */
 int dccp_ackvec_encode(const struct dccp_ackvec *av, uint8_t *buf,
 		       size_t cap, uint64_t *ackno);
 
-/* The option just encoded went out in our packet seq. */
+/*
+ * The option just encoded (nothing recorded in between) went out in our
+ * packet seq.  The oldest of DCCP_ACKVEC_SENT_MAX remembered is dropped.
+ */
 void dccp_ackvec_sent(struct dccp_ackvec *av, uint64_t seq);
 
 /*
  * The peer acknowledged our packet ackno (the Acknowledgement Number of
  * any packet it sent, 11.4.2): when that packet carried a vector, the
- * history it described is known to have arrived and is dropped.
+ * history it described is known to have arrived and is dropped (tail
+ * goes past that vector's head, but not past our head), together with
+ * the record of that vector and of the ones sent before it.  An ackno
+ * that carried no vector changes nothing.
  */
 void dccp_ackvec_on_ack(struct dccp_ackvec *av, uint64_t ackno);
 
 /*
  * Walk an Ack Vector option's cells (as received: o->val, o->len) against
- * its packet's acknowledgement number ackno, calling fn for each run of
- * sequence numbers [lo, hi] in state st, from ackno downward.  Returns
- * DCCP_OK or DCCP_ERR_ACKVEC_STATE (a cell in the reserved state 2:
- * the walk stops there).
+ * its packet's acknowledgement number ackno, calling fn for each cell's
+ * run of sequence numbers [lo, hi] (1 to 64 of them, lo = hi - run, mod
+ * 2^48) in state st, from ackno downward.  Returns DCCP_OK or
+ * DCCP_ERR_ACKVEC_STATE (a cell in the reserved state 2: the walk stops
+ * there, fn having seen the cells before it).
  */
 typedef void (*dccp_ackvec_fn)(void *arg, uint64_t lo, uint64_t hi,
 			       enum dccp_ackvec_state st);
@@ -102,6 +127,11 @@ enum dccp_error dccp_ackvec_walk(const uint8_t *cells, size_t ncells,
 #define CCID2_RTO_MIN_US	200000	/* Linux's floor; RFC 2988 says 1 s */
 #define CCID2_RTO_MAX_US	60000000
 #define CCID2_RTO_INIT_US	1000000
+/*
+ * The window stops growing here, so that the packets in flight, with the
+ * acknowledgements we send in between, stay inside the history.
+ */
+#define CCID2_CWND_MAX		(CCID2_HIST_MAX / 2)
 
 struct ccid2_stats {
 	uint64_t	 acked;		/* data packets acknowledged */
@@ -121,10 +151,22 @@ struct ccid2_tx {
 	uint64_t	 high_ack;	/* greatest seq seen acked */
 	uint64_t	 recover;	/* no new halving for losses at or below */
 	bool		 have_recover;
+	bool		 sent_any;	/* hist_lo is meaningful */
+	/* Ack Ratio (6.1.2): data acked since it last changed or acks were
+	 * lost, and no new doubling for lost acks until high_ack passes
+	 * ar_recover */
+	uint64_t	 ar_acked;
+	uint64_t	 ar_recover;
+	bool		 have_ar_recover;
 	/* RTT estimate (RFC 2988 over packet send times) */
 	uint64_t	 srtt, rttvar, rto;	/* microseconds; srtt 0: none yet */
 	uint64_t	 rto_at;		/* deadline, 0: not armed */
-	/* sent packets, ring by seq over [hist_lo, hist_hi] */
+	/*
+	 * sent packets, a ring indexed by seq modulo CCID2_HIST_MAX over
+	 * [hist_lo, hist_lo + nhist): after each ack, hist_lo is the oldest
+	 * packet still in the pipe (older ones are forgotten); hist_lo +
+	 * nhist is the next seq
+	 */
 	struct ccid2_seq {
 		uint64_t seq;
 		uint64_t sent_at;
@@ -144,13 +186,16 @@ struct ccid2_tx {
  */
 void ccid2_tx_init(struct ccid2_tx *tx, size_t mps, uint64_t now);
 
-/* Whether one more data packet may go now (pipe < cwnd). */
+/* Whether one more data packet may go now (pipe < cwnd); counts a no. */
 bool ccid2_tx_can_send(struct ccid2_tx *tx);
 
 /*
  * Our packet seq went out at now; data says it carried application data
  * (only those count in the pipe, 4341 5).  Every packet is recorded, so
- * a later Ack Vector can be read against it.  Sequence numbers must grow.
+ * a later Ack Vector can be read against it.  Sequence numbers must grow:
+ * a seq at or below the last one is ignored, one that skips numbers
+ * records them as packets without data.  A packet still in the pipe
+ * when CCID2_HIST_MAX newer ones have gone counts as lost (no halving).
  */
 void ccid2_tx_sent(struct ccid2_tx *tx, uint64_t seq, bool data,
 		   uint64_t now);
@@ -159,9 +204,19 @@ void ccid2_tx_sent(struct ccid2_tx *tx, uint64_t seq, bool data,
  * An acknowledgement arrived: its Acknowledgement Number ackno and the
  * cells of its Ack Vector (NULL, 0 for none: then only ackno counts as
  * received).  Marks packets acked and lost, grows or halves the window,
- * updates the RTT from the newest packet acked.  Returns the number of
- * data packets that left the pipe (acked or lost), so the caller knows
- * whether it may send again; or -EINVAL for a vector with a reserved cell.
+ * updates the RTT from the newest data packet acked.  Returns the number
+ * of data packets that left the pipe (acked or lost), so the caller knows
+ * whether it may send again; or -EINVAL for a vector with a reserved cell
+ * (nothing changed then).  An ackno after the last packet we sent is
+ * ignored (0), and so is whatever a vector says outside the history.
+ *
+ * Window growth counts data packets acked: slow start +1 each, congestion
+ * avoidance +1 per cwnd of them, never beyond CCID2_CWND_MAX.  ECN marked
+ * packets left the pipe but count as a congestion signal, as losses do.
+ * A loss or mark halves the window (ssthresh = max(cwnd / 2, 2), cwnd =
+ * max(cwnd / 2, 1)) unless it is at or below recover, the last packet
+ * sent at the previous halving; packets acked up to recover do not grow
+ * the window (NewReno's recovery).
  */
 int ccid2_tx_on_ack(struct ccid2_tx *tx, uint64_t ackno,
 		    const uint8_t *cells, size_t ncells, uint64_t now);
@@ -172,8 +227,24 @@ int64_t ccid2_tx_next_timeout(const struct ccid2_tx *tx, uint64_t now);
 /*
  * The RTO fired (the caller checked the time): ssthresh to half the
  * window, window to 1, pipe emptied (everything outstanding counted as
- * lost), RTO doubled up to CCID2_RTO_MAX_US.
+ * lost), RTO doubled up to CCID2_RTO_MAX_US.  The timer stays off until
+ * the next data packet goes.  Nothing happens when it was not armed.
  */
 void ccid2_tx_on_timeout(struct ccid2_tx *tx, uint64_t now);
+
+/*
+ * The caller found acknowledgements from the peer lost or ECN marked
+ * (6.1.1: a gap in the sequence numbers of the peer's packets that
+ * carried no data, or a mark on one of them).  Doubles the Ack Ratio, at
+ * most once per window of data (6.1.2), within its bounds.
+ *
+ * The Ack Ratio, tx->ack_ratio, starts at 2 (RFC 4340's default) and
+ * always stays in [1, ceil(cwnd / 2)].  6.1.2 also allows 2 whatever the
+ * window; not used, since with a window of 1 that leaves the receiver
+ * waiting for a second packet that cannot come (Linux ignores it too).
+ * It drops by 1 after cwnd / (R^2 - R) windows of data without a lost
+ * acknowledgement, that is cwnd^2 / (R^2 - R) data packets acked.
+ */
+void ccid2_tx_ack_lost(struct ccid2_tx *tx);
 
 #endif
