@@ -26,7 +26,9 @@
  * Vector; an Ack goes when the peer's Ack Ratio in data packets arrived
  * or the delayed-ack timer fires.  A pure Ack never causes an Ack: our
  * data packets go as DataAck when something arrived since our last ack,
- * which acknowledges the peer's Acks as RFC 4341 6.1.4 needs.  One
+ * which acknowledges the peer's Acks as RFC 4341 6.1.4 needs.  A gap
+ * between two pure Acks of the peer counts as lost acks for CCID 2's Ack
+ * Ratio (4341 6.1.1); we cannot see ECN marks.  One
  * exception: a server that has just reached OPEN answers every packet
  * with an Ack until the client acknowledges one of its post-handshake
  * packets, so a client is not left in PARTOPEN by a server with nothing
@@ -173,6 +175,7 @@ struct dccp_conn {
 	uint64_t		 last_ack;	/* ackno of our last ack */
 	unsigned int		 rx_unacked;	/* data packets since then */
 	bool			 peer_open;	/* client known to be OPEN */
+	bool			 rx_was_ack;	/* the peer's last packet: pure Ack */
 	uint64_t		 open_seq;	/* our first packet in OPEN */
 
 	/* timers: absolute times, 0 when not armed */
@@ -914,6 +917,24 @@ static void on_ack(struct dccp_conn *c, uint64_t ackno,
 	}
 }
 
+/*
+ * RFC 4341 6.1.1: acknowledgements of ours lost on the way show as a gap
+ * in the peer's sequence numbers.  We take a gap between two pure Acks
+ * as lost Acks (a peer that only acknowledges sends nothing else), and
+ * let CCID 2 raise the Ack Ratio.
+ */
+static void lost_acks(struct dccp_conn *c, uint8_t t, uint64_t seq)
+{
+	bool ack_only = t == DCCP_ACK;
+
+	if (!dccp_seq_after(seq, c->gsr))
+		return;
+	if (ack_only && c->rx_was_ack &&
+	    dccp_seq_after(seq, dccp_seq_add(c->gsr, 1)))
+		ccid2_tx_ack_lost(&c->tx);
+	c->rx_was_ack = ack_only;
+}
+
 /* Step 2 and 3: the Reset for a packet there is no connection for. */
 static void reset_no_conn(struct dccp_conn *c, const struct dccp_hdr *h)
 {
@@ -1051,6 +1072,7 @@ int dccp_conn_input(struct dccp_conn *c, const struct dccp_hdr *h,
 			send_sync(c, t == DCCP_RESET ? c->gsr : seq, now);
 			goto out;
 		}
+		lost_acks(c, t, seq);
 		update_gsr(c, seq);
 		if (t != DCCP_SYNC && has_ack && dccp_seq_after(ack, c->gar))
 			c->gar = ack;
