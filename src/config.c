@@ -241,7 +241,25 @@ static bool scheme_supported(enum scheme s)
 {
 	return s == SCHEME_UDP || s == SCHEME_DTLS_UDP || s == SCHEME_ECHO ||
 	       s == SCHEME_TCP ||
-	       (HAVE_SCTP && (s == SCHEME_SCTP || s == SCHEME_DTLS_SCTP));
+	       (HAVE_SCTP && (s == SCHEME_SCTP || s == SCHEME_DTLS_SCTP)) ||
+	       (HAVE_DCCP && (s == SCHEME_DCCP || s == SCHEME_DTLS_DCCP));
+}
+
+/* A URI parameter's value v of key k: a number from lo to hi. */
+static int check_number(const char *k, const char *v, unsigned long lo,
+			unsigned long hi, char *msg, size_t msglen)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || *end != '\0' || end == v || n < lo || n > hi) {
+		fmt(msg, msglen, "%s=%s: a number from %lu to %lu", k, v, lo,
+		    hi);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* The query parameters of an sctp:// URI (see transports/sctp.c). */
@@ -250,8 +268,7 @@ static int check_sctp_params(const struct endpoint *ep, char *msg,
 {
 	for (size_t i = 0; i < ep->nparams; i++) {
 		const char *k = ep->params[i].key, *v = ep->params[i].value;
-		unsigned long lo = 1, hi = 65535, n;
-		char *end;
+		unsigned long hi = 65535;
 
 		if (strcmp(k, "encap") == 0) {
 			if (strcmp(v, "udp") == 0 || strcmp(v, "raw") == 0)
@@ -267,14 +284,52 @@ static int check_sctp_params(const struct endpoint *ep, char *msg,
 			    "(encap, encap-port, streams)", k);
 			return -EINVAL;
 		}
-		errno = 0;
-		n = strtoul(v, &end, 10);
-		if (errno != 0 || *end != '\0' || end == v || n < lo ||
-		    n > hi) {
-			fmt(msg, msglen, "%s=%s: a number from %lu to %lu", k,
-			    v, lo, hi);
+		if (check_number(k, v, 1, hi, msg, msglen) != 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The query parameters of a dccp:// URI (see transports/dccp/dccp.c):
+ * encap, encap-port, service (a number or four characters), mtu.
+ */
+static int check_dccp_params(const struct endpoint *ep, char *msg,
+			     size_t msglen)
+{
+	for (size_t i = 0; i < ep->nparams; i++) {
+		const char *k = ep->params[i].key, *v = ep->params[i].value;
+
+		if (strcmp(k, "encap") == 0) {
+			if (strcmp(v, "udp") == 0 || strcmp(v, "raw") == 0 ||
+			    strcmp(v, "kernel") == 0)
+				continue;
+			fmt(msg, msglen, "encap=%s: udp (RFC 6773), raw (IP "
+			    "protocol 33) or kernel (SOCK_DCCP)", v);
 			return -EINVAL;
 		}
+		if (strcmp(k, "service") == 0) {
+			/* four characters, or 0 to 4294967294 (8.1.2) */
+			if (strlen(v) == 4 && !(v[0] >= '0' && v[0] <= '9'))
+				continue;
+			if (check_number(k, v, 0, 4294967294ul, msg,
+					 msglen) != 0)
+				return -EINVAL;
+			continue;
+		}
+		if (strcmp(k, "encap-port") == 0) {
+			if (check_number(k, v, 1, 65535, msg, msglen) != 0)
+				return -EINVAL;
+			continue;
+		}
+		if (strcmp(k, "mtu") == 0) {
+			if (check_number(k, v, 576, 65535, msg, msglen) != 0)
+				return -EINVAL;
+			continue;
+		}
+		fmt(msg, msglen, "unknown dccp parameter '%s' (encap, "
+		    "encap-port, service, mtu)", k);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -741,6 +796,35 @@ static void sb_str(struct strbuf *sb, const char *s)
 	sb_add(sb, s, strlen(s));
 }
 
+const char *endpoint_param(const struct endpoint *ep, const char *key)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < ep->nparams; i++)
+		if (strcmp(ep->params[i].key, key) == 0)
+			v = ep->params[i].value;
+	return v;
+}
+
+int endpoint_param_uint(const struct endpoint *ep, const char *key,
+			unsigned long lo, unsigned long hi, unsigned long dflt,
+			unsigned long *out)
+{
+	const char *v = endpoint_param(ep, key);
+	unsigned long n;
+	char *end;
+
+	*out = dflt;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || *end != '\0' || end == v || n < lo || n > hi)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
 const char *uri_format(const struct endpoint *ep, char *buf, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -1068,6 +1152,8 @@ static int check_endpoint(const struct endpoint *ep, bool listen, char *msg,
 	}
 	if (ep->scheme == SCHEME_SCTP || ep->scheme == SCHEME_DTLS_SCTP)
 		return check_sctp_params(ep, msg, msglen);
+	if (ep->scheme == SCHEME_DCCP || ep->scheme == SCHEME_DTLS_DCCP)
+		return check_dccp_params(ep, msg, msglen);
 	return 0;
 }
 
@@ -2243,12 +2329,14 @@ void config_usage(FILE *f)
 "URI:    SCHEME://HOST[:PORT][?key=value&...]     HOST may be [IPv6]\n"
 "SCHEME: udp  dtls (= dtls+udp)  sctp  dtls+sctp  dccp  dtls+dccp  tcp  tun\n"
 "        echo; the port defaults to the profile's standard port for that\n"
+"        side; echo is a forward only, tun is not built yet\n"
 #if HAVE_SCTP
-"        side (this build runs udp, dtls, sctp and echo; echo as a forward\n"
-"        only); sctp: ?encap-port=N (UDP encapsulation, RFC 6951, 9899)\n"
-"        and ?streams=N (16)\n"
-#else
-"        side (this build runs udp, dtls and echo; echo as a forward only)\n"
+"        sctp: ?encap=udp|raw ?encap-port=N (UDP encapsulation, RFC 6951,\n"
+"        9899) ?streams=N (16)\n"
+#endif
+#if HAVE_DCCP
+"        dccp: ?encap=udp|raw|kernel ?encap-port=N (UDP encapsulation,\n"
+"        RFC 6773, 6511) ?service=N|ABCD (Service Code, 0) ?mtu=N (1500)\n"
 #endif
 "OPTIONS:\n"
 "  -c, --config FILE           INI file: the same keys without dashes,\n"

@@ -23,6 +23,7 @@
 #include "dtlsgw/log.h"
 #include "dtlsgw/profile.h"
 #include "dtlsgw/route.h"
+#include "dtlsgw/transport.h"
 #include "dtlsgw/worker.h"
 
 #define MAX_WORKERS	256
@@ -178,6 +179,10 @@ static void on_stats(void *arg)
 		}
 		route_log_stats(g.run[r].def, &sum, per_worker, n);
 	}
+#if HAVE_DCCP
+	/* the DCCP stack runs on this worker (TRANSPORT_CAP_ONE_THREAD) */
+	transport_dccp_log_stats();
+#endif
 }
 
 /* What a reload changes, applied by each worker to its own routes. */

@@ -518,14 +518,14 @@ static void address_to_peer(struct dgram *d, const struct session *s)
 
 /*
  * Ciphertext from an engine, onto t: one datagram as it came, or on a
- * message transport (SCTP) one message per record, as RFC 6083 section
- * 4.4 wants.  to_peer: addressed to the session's listening-side peer.
+ * message transport one message per record, as RFC 6083 section 4.4
+ * wants for SCTP and RFC 5238 section 3 for DCCP.  to_peer: addressed to the session's listening-side peer.
  */
 static int queue_ciphertext(struct session *s, struct transport *t,
 			    bool to_peer, const uint8_t *buf, size_t len)
 {
 	struct route *r = s->route;
-	bool per_record = (t->ops->caps & TRANSPORT_CAP_RELIABLE) != 0;
+	bool per_record = (t->ops->caps & TRANSPORT_CAP_RECORDS) != 0;
 
 	while (len > 0) {
 		struct dtls_record rec;

@@ -22,6 +22,11 @@ const struct transport_ops *transport_lookup(enum scheme scheme)
 		return &transport_udp;
 	case SCHEME_TCP:
 		return &transport_tcp;
+#if HAVE_DCCP
+	case SCHEME_DCCP:
+	case SCHEME_DTLS_DCCP:
+		return &transport_dccp;
+#endif
 #if HAVE_SCTP
 	case SCHEME_SCTP:
 	case SCHEME_DTLS_SCTP:

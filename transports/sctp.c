@@ -296,35 +296,6 @@ static void stack_leave(struct sctp_transport *u)
 
 /* Opening --------------------------------------------------------------- */
 
-static int param_uint(const struct endpoint *ep, const char *key,
-		      unsigned long lo, unsigned long hi, unsigned long dflt,
-		      unsigned long *out)
-{
-	*out = dflt;
-	for (size_t i = 0; i < ep->nparams; i++) {
-		char *end;
-		unsigned long v;
-
-		if (strcmp(ep->params[i].key, key) != 0)
-			continue;
-		errno = 0;
-		v = strtoul(ep->params[i].value, &end, 10);
-		if (errno != 0 || *end != '\0' || end == ep->params[i].value ||
-		    v < lo || v > hi)
-			return -EINVAL;
-		*out = v;
-	}
-	return 0;
-}
-
-static const char *param_str(const struct endpoint *ep, const char *key)
-{
-	for (size_t i = 0; i < ep->nparams; i++)
-		if (strcmp(ep->params[i].key, key) == 0)
-			return ep->params[i].value;
-	return NULL;
-}
-
 static int so_setint(struct socket *so, int level, int opt, int v)
 {
 	return usrsctp_setsockopt(so, level, opt, &v, sizeof(v));
@@ -457,7 +428,7 @@ static int sctp_open(struct transport **out, const struct transport_params *p)
 {
 	struct sctp_transport *u;
 	unsigned long encap_port, streams;
-	const char *encap = param_str(p->ep, "encap");
+	const char *encap = endpoint_param(p->ep, "encap");
 	struct sockaddr_conn sconn;
 	uint16_t port;
 	int ret;
@@ -466,9 +437,9 @@ static int sctp_open(struct transport **out, const struct transport_params *p)
 	if (encap != NULL && strcmp(encap, "udp") != 0 &&
 	    strcmp(encap, "raw") != 0)
 		return -ENOTSUP;
-	if (param_uint(p->ep, "encap-port", 1, 65535, ENCAP_PORT_DEFAULT,
+	if (endpoint_param_uint(p->ep, "encap-port", 1, 65535, ENCAP_PORT_DEFAULT,
 		       &encap_port) != 0 ||
-	    param_uint(p->ep, "streams", 1, STREAMS_MAX, STREAMS_DEFAULT,
+	    endpoint_param_uint(p->ep, "streams", 1, STREAMS_MAX, STREAMS_DEFAULT,
 		       &streams) != 0)
 		return -EINVAL;
 	if (p->worker == NULL)
@@ -990,7 +961,7 @@ static int sctp_local_addr(const struct transport *t,
 const struct transport_ops transport_sctp = {
 	.name = "sctp",
 	.caps = TRANSPORT_CAP_RELIABLE | TRANSPORT_CAP_ORDERED |
-		TRANSPORT_CAP_ONE_THREAD,
+		TRANSPORT_CAP_ONE_THREAD | TRANSPORT_CAP_RECORDS,
 	.max_msg = DGRAM_CAP,
 	.open = sctp_open,
 	.close = sctp_close,

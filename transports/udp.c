@@ -31,6 +31,8 @@
 #include "dtlsgw/log.h"
 #include "dtlsgw/transport.h"
 
+#include "pktinfo.h"
+
 /* Socket buffers of a listening socket: room for bursts from many peers. */
 #define LISTEN_BUFSZ	(4 * 1024 * 1024)
 
@@ -260,41 +262,6 @@ static void udp_close(struct transport *t)
 	free(u);
 }
 
-static void read_pktinfo(struct msghdr *mh, struct dgram *d, int family,
-			 uint16_t port)
-{
-	struct cmsghdr *c;
-
-	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
-		if (family == AF_INET && c->cmsg_level == IPPROTO_IP &&
-		    c->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-			struct sockaddr_in *in = (void *)&d->local;
-
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			memset(in, 0, sizeof(*in));
-			in->sin_family = AF_INET;
-			in->sin_addr = pi.ipi_addr;
-			in->sin_port = port;
-			d->locallen = sizeof(*in);
-			d->ifindex = pi.ipi_ifindex;
-		} else if (family == AF_INET6 &&
-			   c->cmsg_level == IPPROTO_IPV6 &&
-			   c->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			struct sockaddr_in6 *in6 = (void *)&d->local;
-
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			memset(in6, 0, sizeof(*in6));
-			in6->sin6_family = AF_INET6;
-			in6->sin6_addr = pi.ipi6_addr;
-			in6->sin6_port = port;
-			d->locallen = sizeof(*in6);
-			d->ifindex = (int)pi.ipi6_ifindex;
-		}
-	}
-}
-
 /* Read and discard one datagram when there is no buffer to read it into. */
 static void discard_one(struct udp_transport *u)
 {
@@ -460,7 +427,8 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 			continue;
 		}
 		if (u->pktinfo) {
-			read_pktinfo(mh, d, u->family, u->port);
+			pktinfo_read(mh, u->family, u->port, &d->local,
+				     &d->locallen, &d->ifindex);
 		} else if (u->boundlen > 0) {
 			/* the address the peer wrote to: the one we are bound to */
 			memcpy(&d->local, &u->bound, u->boundlen);
@@ -482,36 +450,6 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 static bool udp_rx_pending(const struct transport *t)
 {
 	return udp_of_const(t)->spill.len > 0;
-}
-
-/* Append a packet info for d's local address at c; returns its space. */
-static size_t put_pktinfo(const struct dgram *d, int family,
-			  struct cmsghdr *c)
-{
-	if (family == AF_INET && d->local.ss_family == AF_INET) {
-		struct in_pktinfo pi;
-
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_spec_dst = ((const struct sockaddr_in *)&d->local)->sin_addr;
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		return CMSG_SPACE(sizeof(pi));
-	}
-	if (family == AF_INET6 && d->local.ss_family == AF_INET6) {
-		struct in6_pktinfo pi;
-
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi6_addr = ((const struct sockaddr_in6 *)&d->local)->sin6_addr;
-		pi.ipi6_ifindex = (unsigned int)d->ifindex;
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		return CMSG_SPACE(sizeof(pi));
-	}
-	return 0;
 }
 
 static size_t put_segment(uint16_t size, struct cmsghdr *c)
@@ -584,7 +522,8 @@ static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
 			mh->msg_name = (void *)&d->peer;
 			mh->msg_namelen = d->peerlen;
 			if (u->pktinfo && d->locallen > 0)
-				clen += put_pktinfo(d, u->family, c);
+				clen += pktinfo_put(c, u->family, &d->local,
+						   d->ifindex);
 		}
 		if (k > 1) {
 			c = (struct cmsghdr *)(void *)(batch.ctrl[nmsg].buf +

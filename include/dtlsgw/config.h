@@ -62,6 +62,17 @@ int uri_parse(const char *s, struct endpoint *ep, char *err, size_t errlen);
 /* Format ep as a URI into buf; returns buf. */
 const char *uri_format(const struct endpoint *ep, char *buf, size_t len);
 
+/* The value of ep's query parameter key (the last given), NULL for none. */
+const char *endpoint_param(const struct endpoint *ep, const char *key);
+
+/*
+ * ep's query parameter key as a decimal number in [lo, hi] into *out,
+ * dflt when it is absent.  0, or -EINVAL for a value that is not one.
+ */
+int endpoint_param_uint(const struct endpoint *ep, const char *key,
+			unsigned long lo, unsigned long hi, unsigned long dflt,
+			unsigned long *out);
+
 enum verify_mode {
 	VERIFY_DEFAULT = 0,	/* not set: require with a CA or a pin, else none */
 	VERIFY_NONE,

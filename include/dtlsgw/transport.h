@@ -30,6 +30,8 @@ struct transport;
 #define TRANSPORT_CAP_STREAM	(1u << 3)	/* a byte stream, needs framing */
 /* One stack per process: every transport of the backend on one worker. */
 #define TRANSPORT_CAP_ONE_THREAD (1u << 4)
+/* One DTLS record per message (RFC 6083 4.4 for SCTP, RFC 5238 for DCCP). */
+#define TRANSPORT_CAP_RECORDS	(1u << 5)
 
 enum transport_role {
 	TRANSPORT_LISTEN = 0,	/* bound; many peers, each dgram names its peer */
@@ -212,6 +214,10 @@ int transport_local_addr(const struct transport *t,
 
 extern const struct transport_ops transport_udp;
 extern const struct transport_ops transport_sctp;	/* where HAVE_SCTP */
+extern const struct transport_ops transport_dccp;	/* where HAVE_DCCP */
+
+/* The DCCP stack's counters, CCID 2's window among them (SIGUSR1). */
+void transport_dccp_log_stats(void);
 extern const struct transport_ops transport_tcp;
 
 #endif

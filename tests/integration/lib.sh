@@ -116,11 +116,12 @@ start_in() {
 
 # gw NAME ARGS...: start dtlsgw and wait for its "ready" line.  With
 # DTLSGW_ENGINE set, on that DTLS engine (an --engine in ARGS comes later
-# and wins).
+# and wins); with NETNS set, in that network namespace (so echo_server).
 gw() {
 	_gname=$1
 	shift
-	start "$_gname" "$DTLSGW" --log-level debug \
+	start "$_gname" ${NETNS:+ip netns exec "$NETNS"} "$DTLSGW" \
+		--log-level debug \
 		${DTLSGW_ENGINE:+--engine "$DTLSGW_ENGINE"} "$@"
 	wait_log "$T/$_gname.log" 'ready' 10 ||
 		fail "dtlsgw $_gname did not become ready"
@@ -129,7 +130,8 @@ gw() {
 
 # echo_server PORT [ADDR]: a UDP echo service.
 echo_server() {
-	start "echo-$1" "$UDPTOOL" echo "${2:-127.0.0.1}" "$1"
+	start "echo-$1" ${NETNS:+ip netns exec "$NETNS"} "$UDPTOOL" echo \
+		"${2:-127.0.0.1}" "$1"
 	wait_log "$T/echo-$1.log" 'echo ready' 5 || fail "echo server on $1"
 }
 

@@ -9,10 +9,14 @@
  *	print every datagram received, in hex, one line each, and answer
  *	nothing (a sink that shows what arrived)
  *   udptool send ADDR PORT COUNT MINSIZE MAXSIZE [WINDOW] [TIMEOUT_S] [SRCPORT]
+ *		[MINPCT]
  *	send COUNT datagrams of sizes MINSIZE..MAXSIZE, each carrying its
  *	sequence number and a checksum, at most WINDOW unanswered; verify
  *	every echo; exit 0 only when all came back intact; from SRCPORT
- *	when given, so that two runs are one peer
+ *	when given (0: any), so that two runs are one peer.  With MINPCT
+ *	under 100, on a lossy path: a datagram unanswered for a second is
+ *	lost and leaves the window, and the run passes when at least
+ *	MINPCT percent came back, none corrupt or twice
  *   udptool inject SRCADDR SRCPORT DSTADDR DSTPORT KIND [COUNT]
  *	send datagrams with a forged source port through a raw socket
  *	(root): KIND is garbage, truncated (a DTLS record cut short),
@@ -173,6 +177,9 @@ static int do_send(int argc, char **argv)
 	uint32_t window = argc > 5 ? (uint32_t)strtoul(argv[5], NULL, 10) : 32;
 	double timeout = argc > 6 ? strtod(argv[6], NULL) : 30;
 	unsigned long srcport = argc > 7 ? strtoul(argv[7], NULL, 10) : 0;
+	double minpct = argc > 8 ? strtod(argv[8], NULL) : 100;
+	double *sent_at;
+	uint32_t oldest = 0, expired = 0;
 	struct sockaddr_storage ss;
 	socklen_t len;
 	static uint8_t buf[MAXDG], want[MAXDG];
@@ -188,6 +195,7 @@ static int do_send(int argc, char **argv)
 		return 2;
 	}
 	got = calloc(count, 1);
+	sent_at = calloc(count, sizeof(*sent_at));
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (fd == -1) {
 		perror("udptool send: socket");
@@ -215,11 +223,20 @@ static int do_send(int argc, char **argv)
 	start = last_progress = now_s();
 	while (received < count && now_s() - start < timeout) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		uint32_t outstanding = next - received;
+		uint32_t outstanding;
 
+		/* lossy: what went unanswered for a second is lost */
+		while (minpct < 100 && oldest < next &&
+		       (got[oldest] || now_s() - sent_at[oldest] > 1)) {
+			if (!got[oldest])
+				expired++;
+			oldest++;
+		}
+		outstanding = next - received - expired;
 		while (next < count && outstanding < window) {
 			size_t n = fill(buf, next, minsz, maxsz);
 
+			sent_at[next] = now_s();
 			if (send(fd, buf, n, 0) == -1 && errno != ECONNREFUSED)
 				perror("udptool send: send");
 			next++;
@@ -245,6 +262,8 @@ static int do_send(int argc, char **argv)
 			}
 			got[seq] = 1;
 			received++;
+			if (seq < oldest)
+				expired--;	/* late, not lost */
 			last_progress = now_s();
 		} else if (now_s() - last_progress > 3) {
 			/* nothing came back for 3 s: what is missing is lost */
@@ -256,7 +275,10 @@ static int do_send(int argc, char **argv)
 	       next, received, corrupt, dup, count - received,
 	       now_s() - start);
 	free(got);
-	return received == count && corrupt == 0 && dup == 0 ? 0 : 1;
+	free(sent_at);
+	if (corrupt != 0 || dup != 0)
+		return 1;
+	return (double)received * 100 >= minpct * count ? 0 : 1;
 }
 
 static uint16_t csum16(const uint8_t *p, size_t len, uint32_t sum)
@@ -490,7 +512,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: udptool echo|dump ADDR PORT\n"
 		"       udptool send ADDR PORT COUNT MIN MAX [WINDOW] "
-		"[TIMEOUT_S] [SRCPORT]\n"
+		"[TIMEOUT_S] [SRCPORT] [MINPCT]\n"
 		"       udptool inject SRC SPORT DST DPORT "
 		"garbage|truncated|badmac|hello [COUNT]\n");
 	return 2;

@@ -548,9 +548,27 @@ static const struct file_bad file_cases[] = {
 	{ "[r]\nlisten = sctp://0.0.0.0:1\n", 2, "listen",
 	  "scheme 'sctp' is not supported by this build yet", NULL },
 #endif
+#if HAVE_DCCP
+	/* dccp's parameters */
+	{ "[r]\nlisten = dtls://0.0.0.0:1\nforward = dtls+dccp://h:1?encap=ip\n",
+	  3, "forward", "encap=ip: udp (RFC 6773), raw (IP protocol 33) or "
+	  "kernel (SOCK_DCCP)", NULL },
+	{ "[r]\nlisten = dccp://0.0.0.0:1?service=4294967295\n", 2, "listen",
+	  "service=4294967295: a number from 0 to 4294967294", NULL },
+	{ "[r]\nlisten = dccp://0.0.0.0:1?service=ABCDE\n", 2, "listen",
+	  "service=ABCDE: a number from 0 to 4294967294", NULL },
+	{ "[r]\nlisten = dccp://0.0.0.0:1?mtu=100\n", 2, "listen",
+	  "mtu=100: a number from 576 to 65535", NULL },
+	{ "[r]\nlisten = dccp://0.0.0.0:1?encap-port=70000\n", 2, "listen",
+	  "encap-port=70000: a number from 1 to 65535", NULL },
+	{ "[r]\nlisten = dccp://0.0.0.0:1?streams=2\n", 2, "listen",
+	  "unknown dccp parameter 'streams' (encap, encap-port, service, mtu)",
+	  NULL },
+#else
 	{ "[r]\nlisten = dtls://0.0.0.0:1\nforward = dtls+dccp://h:1\n", 3,
 	  "forward", "scheme 'dtls+dccp' is not supported by this build yet",
 	  NULL },
+#endif
 	{ "[r]\nforward = tun://tun0\n", 2, "forward", "scheme 'tun'", NULL },
 	{ "[r]\nforward = tun://tun0\n", 2, "forward", "scheme 'tun'", NULL },
 	{ "[r]\nlisten = echo://\n", 2, "listen",
@@ -914,8 +932,8 @@ static const struct args_bad args_cases[] = {
 	  "snmp-community", "not supported yet (snmp profile)", "public" },
 	{ { "-l", "udp//h", F, NULL }, NULL, "listen", "invalid URI 'udp//h'",
 	  NULL },
-	{ { "-l", "dccp://h:1", F, NULL }, NULL, "listen",
-	  "scheme 'dccp' is not supported by this build yet", NULL },
+	{ { "-l", "tun://tun0", F, NULL }, NULL, "listen",
+	  "scheme 'tun' is not supported by this build yet", NULL },
 	{ { L, "-p", "ftp", F, NULL }, NULL, "proto", "unknown profile 'ftp'",
 	  NULL },
 	{ { L, NULL }, NULL, "forward", "route route-1: no forward", NULL },

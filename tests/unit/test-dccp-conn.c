@@ -659,7 +659,8 @@ static void raw_request(uint64_t seq, const uint8_t *extra, size_t nextra)
 					  DCCP_OPT_CHANGE_L, 1, v2, 1);
 	n += (size_t)dccp_opt_put_feature(o + n, sizeof(o) - n,
 					  DCCP_OPT_CHANGE_R, 1, v2, 1);
-	memcpy(o + n, extra, nextra);
+	if (nextra > 0)
+		memcpy(o + n, extra, nextra);
 	n += nextra;
 	r = dccp_opt_pad(o, n, sizeof(o));
 	assert_true(r > 0);

@@ -629,7 +629,8 @@ static void set_change(struct dccp_conn *c, int f, int loc,
 
 	ch->pending = true;
 	ch->len = (uint8_t)len;
-	memcpy(ch->val, val, len);
+	if (len > 0)
+		memcpy(ch->val, val, len);
 }
 
 static void set_change_nn(struct dccp_conn *c, int f, uint64_t v)
@@ -676,7 +677,8 @@ static void owe_confirm(struct dccp_conn *c, uint8_t type, uint8_t f,
 	cf->type = type;
 	cf->feat = f;
 	cf->len = (uint8_t)len;
-	memcpy(cf->val, val, len);
+	if (len > 0)
+		memcpy(cf->val, val, len);
 }
 
 static bool in_list(uint8_t v, const uint8_t *l, size_t n)
