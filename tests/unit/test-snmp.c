@@ -103,6 +103,41 @@ static const char v3_tsm_probe[] =
 	"00 00 06 04 00 a0 16 02 04 0a 0b 0c 0d 02 01 00 "
 	"02 01 00 30 08 30 06 06 02 2b 06 05 00";
 
+/*
+ * What net-snmp 5.9.3's snmpget -v3 sends over dtlsudp to snmpd and what
+ * snmpd answers (snmpget -d, the plaintext of the DTLS records): the RFC
+ * 5343 probe, noAuthNoPriv and reportable, a Get of snmpEngineID.0 with
+ * the localEngineID as contextEngineID, answered with flags 0 and that
+ * contextEngineID; then the request under the agent's engine ID, authPriv,
+ * answered with flags 3.
+ */
+static const char tsm_probe[] =
+	"30 43 02 01 03 30 11 02 04 49 46 7b d2 02 03 00 "
+	"ff e3 04 01 04 02 01 04 04 00 30 29 04 05 80 00 "
+	"00 00 06 04 00 a0 1e 02 04 65 ed 28 43 02 01 00 "
+	"02 01 00 30 10 30 0e 06 0a 2b 06 01 06 03 0a 02 "
+	"01 01 00 05 00";
+static const char tsm_probe_response[] =
+	"30 54 02 01 03 30 11 02 04 49 46 7b d2 02 03 00 "
+	"ff e3 04 01 00 02 01 04 04 00 30 3a 04 05 80 00 "
+	"00 00 06 04 00 a2 2f 02 04 65 ed 28 43 02 01 00 "
+	"02 01 00 30 21 30 1f 06 0a 2b 06 01 06 03 0a 02 "
+	"01 01 00 04 11 80 00 1f 88 80 70 64 a1 57 1a 10 "
+	"09 6b 00 00 00 00";
+static const char tsm_get[] =
+	"30 4d 02 01 03 30 11 02 04 49 46 7b d1 02 03 00 "
+	"ff e3 04 01 07 02 01 04 04 00 30 33 04 11 80 00 "
+	"1f 88 80 70 64 a1 57 1a 10 09 6b 00 00 00 00 04 "
+	"00 a0 1c 02 04 65 ed 28 42 02 01 00 02 01 00 30 "
+	"0e 30 0c 06 08 2b 06 01 02 01 01 05 00 05 00";
+static const char tsm_response[] =
+	"30 4f 02 01 03 30 11 02 04 49 46 7b d1 02 03 00 "
+	"ff e3 04 01 03 02 01 04 04 00 30 35 04 11 80 00 "
+	"1f 88 80 70 64 a1 57 1a 10 09 6b 00 00 00 00 04 "
+	"00 a2 1e 02 04 65 ed 28 42 02 01 00 02 01 00 30 "
+	"10 30 0e 06 08 2b 06 01 02 01 01 05 00 04 02 76 "
+	"6d";
+
 /* decode, encode again: the same bytes; the fields survive */
 static void roundtrip(const uint8_t *p, size_t len, struct snmp_msg *m)
 {
@@ -242,6 +277,39 @@ static void test_v3_tsm(void **state)
 			 SNMP_ERR_SECURITY_PARAMETERS);
 	buf[0x19] = 0x01;	/* 04 00 -> 04 01 ... */
 	assert_int_not_equal(snmp_decode(buf, n, &m), SNMP_OK);
+}
+
+/* net-snmp's own TSM exchange: decoded, and rebuilt as the profile does */
+static void test_net_snmp_tsm(void **state)
+{
+	uint8_t req[256], resp[256], out[256];
+	struct snmp_msg q, r, built;
+	size_t nq, nr, n;
+
+	(void)state;
+	nq = HEX(tsm_probe, req);
+	roundtrip(req, nq, &q);
+	assert_int_equal(q.flags, SNMP_FLAG_REPORTABLE);
+	assert_true(bytes_eq(&q.context_engine_id, SNMP_LOCAL_ENGINE_ID,
+			     SNMP_LOCAL_ENGINE_ID_LEN));
+	nr = HEX(tsm_probe_response, resp);
+	roundtrip(resp, nr, &r);
+	assert_int_equal(r.flags, 0);
+
+	nq = HEX(tsm_get, req);
+	roundtrip(req, nq, &q);
+	assert_int_equal(q.flags, 7);
+	assert_int_equal(q.context_engine_id.len, 17);
+	nr = HEX(tsm_response, resp);
+	roundtrip(resp, nr, &r);
+
+	/* the request's header around the answer's PDU: snmpd's bytes */
+	built = q;
+	built.flags = q.flags & (SNMP_FLAG_AUTH | SNMP_FLAG_PRIV);
+	built.pdu = r.pdu;
+	assert_int_equal(snmp_encode(&built, out, sizeof(out), &n), SNMP_OK);
+	assert_int_equal(n, nr);
+	assert_memory_equal(out, resp, nr);
 }
 
 /* v2c and v3 from the same PDU: what the profile does to a request */
@@ -435,7 +503,7 @@ static void test_bad(void **state)
 static const char *const good[] = {
 	v2c_get, v2c_response, v2c_getbulk, v2c_bulk_response,
 	v3_usm_discovery, v3_usm_report, v3_usm_get, v3_usm_authpriv,
-	v3_tsm_probe,
+	v3_tsm_probe, tsm_probe, tsm_probe_response, tsm_get, tsm_response,
 };
 
 /* Every proper prefix of a good message is refused, from a heap block of
@@ -547,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_v2c),
 		cmocka_unit_test(test_v3_usm),
 		cmocka_unit_test(test_v3_tsm),
+		cmocka_unit_test(test_net_snmp_tsm),
 		cmocka_unit_test(test_translate),
 		cmocka_unit_test(test_varbind_first),
 		cmocka_unit_test(test_ber_int),
