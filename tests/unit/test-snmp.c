@@ -5,6 +5,7 @@
  * the encoder, every prefix and many mutations of them, and every way to
  * be malformed.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,7 +17,9 @@
 #include <cmocka.h>
 
 #include "dtlsgw/ber.h"
+#include "dtlsgw/config.h"
 #include "dtlsgw/snmp.h"
+#include "dtlsgw/snmp_tsm.h"
 #include "hex.h"
 
 /* snmpget -v2c -c public -d 127.0.0.1:PORT 1.3.6.1.2.1.1.5.0 */
@@ -609,6 +612,188 @@ static void test_encode_checks(void **state)
 			 SNMP_ERR_STRING);
 }
 
+/* The Transport Security Model's maps ----------------------------------- */
+
+/*
+ * openssl req -x509 -newkey ec ... -subj "/O=dtlsgw/CN=Wes Hardaker"
+ *   -addext "subjectAltName=email:Wes@EXAMPLE.Net,DNS:Agent.Example.NET,
+ *            IP:192.0.2.7,IP:2001:db8::1"
+ */
+static const char wes_cert[] =
+	"30 82 01 ef 30 82 01 94 a0 03 02 01 02 02 14 5f "
+	"9a 90 33 de 81 eb bb eb 3e 21 d7 a7 1f 09 57 43 "
+	"bf e9 f0 30 0a 06 08 2a 86 48 ce 3d 04 03 02 30 "
+	"28 31 0f 30 0d 06 03 55 04 0a 0c 06 64 74 6c 73 "
+	"67 77 31 15 30 13 06 03 55 04 03 0c 0c 57 65 73 "
+	"20 48 61 72 64 61 6b 65 72 30 1e 17 0d 32 36 31 "
+	"31 32 37 30 35 31 31 35 34 5a 17 0d 33 36 31 31 "
+	"32 34 30 35 31 31 35 34 5a 30 28 31 0f 30 0d 06 "
+	"03 55 04 0a 0c 06 64 74 6c 73 67 77 31 15 30 13 "
+	"06 03 55 04 03 0c 0c 57 65 73 20 48 61 72 64 61 "
+	"6b 65 72 30 59 30 13 06 07 2a 86 48 ce 3d 02 01 "
+	"06 08 2a 86 48 ce 3d 03 01 07 03 42 00 04 73 9e "
+	"35 25 45 35 bc fa d8 6f 68 96 e7 bd 82 fd 5d 54 "
+	"57 6f fa 02 26 ed 44 a9 23 29 4c a5 df 64 86 75 "
+	"62 1f 30 52 31 36 c7 2b a5 90 64 ee 00 7f 91 86 "
+	"6d 2b 24 d6 15 d5 a5 c0 73 ae 0b 92 ab 8a a3 81 "
+	"9b 30 81 98 30 1d 06 03 55 1d 0e 04 16 04 14 d4 "
+	"8b c9 9e 12 c0 82 76 50 e1 36 f2 c2 a1 b1 98 35 "
+	"ce da 28 30 1f 06 03 55 1d 23 04 18 30 16 80 14 "
+	"d4 8b c9 9e 12 c0 82 76 50 e1 36 f2 c2 a1 b1 98 "
+	"35 ce da 28 30 0f 06 03 55 1d 13 01 01 ff 04 05 "
+	"30 03 01 01 ff 30 45 06 03 55 1d 11 04 3e 30 3c "
+	"81 0f 57 65 73 40 45 58 41 4d 50 4c 45 2e 4e 65 "
+	"74 82 11 41 67 65 6e 74 2e 45 78 61 6d 70 6c 65 "
+	"2e 4e 45 54 87 04 c0 00 02 07 87 10 20 01 0d b8 "
+	"00 00 00 00 00 00 00 00 00 00 00 01 30 0a 06 08 "
+	"2a 86 48 ce 3d 04 03 02 03 49 00 30 46 02 21 00 "
+	"cb 18 3d bd de d9 08 eb 79 07 e2 ca 7c 26 a4 d1 "
+	"94 29 24 54 a4 53 78 86 dc a1 0a 67 17 bc ba 52 "
+	"02 21 00 c0 57 62 c1 e8 82 f7 21 ab 6b 7f b0 30 "
+	"9a 92 d1 fa 84 ca ec 53 af b6 31 0c 6e ac f8 cc "
+	"32 08 6d ";
+#define WES_FP	"BA:B8:D4:EA:8F:83:43:56:46:BD:73:85:CF:1E:A0:0E:" \
+		"0B:1A:AA:B4:AF:56:9C:F4:4B:F7:1C:AF:BB:DC:C4:55"
+
+static void test_tsm_fields(void **state)
+{
+	static const struct {
+		enum snmp_tsm_map	map;
+		const char		*want;
+	} t[] = {
+		{ SNMP_TSM_COMMON_NAME, "Wes Hardaker" },
+		/* the host part in lower case, the local part as it is */
+		{ SNMP_TSM_SAN_RFC822, "Wes@example.net" },
+		{ SNMP_TSM_SAN_DNS, "agent.example.net" },
+		{ SNMP_TSM_SAN_IP, "192.0.2.7" },
+		{ SNMP_TSM_SAN_ANY, "Wes@example.net" },
+	};
+	uint8_t der[600];
+	size_t n = HEX(wes_cert, der);
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_true(snmp_tsm_cert_field(der, n, t[i].map, out,
+						sizeof(out)));
+		assert_string_equal(out, t[i].want);
+	}
+	/* too small a buffer: no field rather than a cut one */
+	assert_false(snmp_tsm_cert_field(der, n, SNMP_TSM_COMMON_NAME, out,
+					 12));
+	/* every prefix: nothing read past it */
+	for (size_t k = 0; k < n; k++) {
+		uint8_t *p = malloc(k + 1);
+
+		assert_non_null(p);
+		memcpy(p, der, k);
+		(void)snmp_tsm_cert_field(p, k, SNMP_TSM_SAN_ANY, out,
+					  sizeof(out));
+		(void)snmp_tsm_cert_field(p, k, SNMP_TSM_COMMON_NAME, out,
+					  sizeof(out));
+		free(p);
+	}
+}
+
+static void rule(const char *text, struct snmp_tsm_rule *r)
+{
+	char msg[256];
+
+	if (snmp_tsm_rule_parse(text, r, msg, sizeof(msg)) != 0)
+		fail_msg("%s: %s", text, msg);
+}
+
+static void test_tsm_sec_name(void **state)
+{
+	uint8_t der[600], chain[2][32], other[32];
+	struct snmp_tsm_rule rules[4];
+	char name[SNMP_SEC_NAME_MAX + 1];
+	size_t n = HEX(wes_cert, der);
+
+	(void)state;
+	assert_int_equal(fingerprint_parse("sha256:" WES_FP, chain[0]), 0);
+	memset(chain[1], 0xca, 32);	/* its "CA" */
+	memset(other, 0x22, 32);
+	/* net-snmp's form: bare hex with colons */
+	rule("20 " WES_FP " --dns", &rules[0]);
+	rule("5 sha256:1111111111111111111111111111111111111111111111111111"
+	     "111111111111 --sn nobody", &rules[1]);
+	rule("10 cacacacacacacacacacacacacacacacacacacacacacacacacacacacaca"
+	     "cacaca --cn", &rules[2]);
+	rule("1 " WES_FP " --ip", &rules[3]);
+	/* priority 1 first: --ip */
+	assert_true(snmp_tsm_sec_name(rules, 4, der, n,
+				      (const uint8_t (*)[32])chain, 2, name));
+	assert_string_equal(name, "192.0.2.7");
+	/* without it: 5 is another certificate's, 10 the CA's --cn */
+	assert_true(snmp_tsm_sec_name(rules, 3, der, n,
+				      (const uint8_t (*)[32])chain, 2, name));
+	assert_string_equal(name, "Wes Hardaker");
+	/* the CA not in the chain: 20, --dns */
+	assert_true(snmp_tsm_sec_name(rules, 3, der, n,
+				      (const uint8_t (*)[32])chain, 1, name));
+	assert_string_equal(name, "agent.example.net");
+	/* another certificate: nothing */
+	assert_false(snmp_tsm_sec_name(rules, 4, der, n,
+				       (const uint8_t (*)[32])&other, 1,
+				       name));
+	assert_string_equal(name, "");
+	/* no certificate at all */
+	assert_false(snmp_tsm_sec_name(rules, 4, NULL, 0, NULL, 0, name));
+	/* --sn needs no field of the certificate */
+	memset(other, 0x11, 32);
+	assert_true(snmp_tsm_sec_name(&rules[1], 1, der, n,
+				      (const uint8_t (*)[32])&other, 1,
+				      name));
+	assert_string_equal(name, "nobody");
+}
+
+static void test_tsm_parse(void **state)
+{
+	static const char *const bad_rules[] = {
+		"", "x " WES_FP " --cn", "1", "1 " WES_FP, "1 00:11 --cn",
+		"1 " WES_FP " --cn more", "1 " WES_FP " --sn",
+		"1 " WES_FP " --email",
+		"1 " WES_FP " --sn a-name-longer-than-thirty-two-chars",
+		"99999999999 " WES_FP " --cn",
+	};
+	struct snmp_community_map m;
+	struct snmp_tsm_rule r;
+	char msg[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_rules) / sizeof(bad_rules[0]);
+	     i++) {
+		if (snmp_tsm_rule_parse(bad_rules[i], &r, msg, sizeof(msg)) !=
+		    -EINVAL)
+			fail_msg("accepted '%s'", bad_rules[i]);
+	}
+	rule("  7\t" WES_FP "   --sn  ops  ", &r);
+	assert_int_equal(r.priority, 7);
+	assert_int_equal(r.map, SNMP_TSM_SPECIFIED);
+	assert_string_equal(r.name, "ops");
+
+	assert_int_equal(snmp_community_parse("ops  pub lic", &m, msg,
+					      sizeof(msg)), 0);
+	assert_string_equal(m.sec_name, "ops");
+	assert_string_equal(m.community, "pub lic");
+	free(m.community);
+	assert_int_equal(snmp_community_parse("\"Wes Hardaker\" s3cr3t", &m,
+					      msg, sizeof(msg)), 0);
+	assert_string_equal(m.sec_name, "Wes Hardaker");
+	assert_string_equal(m.community, "s3cr3t");
+	assert_non_null(snmp_community_find(&m, 1, "Wes Hardaker"));
+	assert_null(snmp_community_find(&m, 1, "Wes"));
+	free(m.community);
+	assert_int_equal(snmp_community_parse("ops", &m, msg, sizeof(msg)),
+			 -EINVAL);
+	assert_int_equal(snmp_community_parse("\"ops public", &m, msg,
+					      sizeof(msg)), -EINVAL);
+	assert_null(strstr(msg, "public"));
+	assert_int_equal(snmp_community_parse("\"\" public", &m, msg,
+					      sizeof(msg)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +808,9 @@ int main(void)
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_encode_checks),
+		cmocka_unit_test(test_tsm_fields),
+		cmocka_unit_test(test_tsm_sec_name),
+		cmocka_unit_test(test_tsm_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The snmp profile's server side against net-snmp on both ends:
+#   snmpget/snmpwalk/snmpbulkwalk -v3 dtlsudp: (TSM, net-snmp's DTLS)
+#     -> dtlsgw (certificate -> security name -> community)
+#     -> snmpd speaking SNMPv2c only
+# The answers must equal those of a direct v2c walk of the same agent
+# (sysUpTime.0 aside: it moves).  The security name comes from the CN of a
+# certificate issued by the CA whose fingerprint the rule names.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/snmp.sh"
+certs
+
+A=$(free_port)
+start_snmpd agent "$A"
+snmp_gw gw "$A" "10 $(cat "$C/ca.fp") --cn" client
+P=$GWPORT
+M=$T/mgr
+snmp_manager "$M" client
+
+out=$(snmp_v3 "$M" snmpget "dtlsudp:127.0.0.1:$P" 1.3.6.1.2.1.1.6.0 2>&1) ||
+	fail "snmpget through dtlsgw: $out"
+echo "$out" | grep -q 'STRING: "dtlsgw integration test"' ||
+	fail "snmpget sysLocation.0: $out"
+grep -q "security name 'client'" "$T/gw.log" ||
+	fail "no security name logged"
+ok "snmpget -v3 over DTLS/TSM through dtlsgw to a v2c agent"
+
+snmp_v3 "$M" snmpwalk "dtlsudp:127.0.0.1:$P" 1.3.6.1.2.1.1 \
+	>"$T/walk-gw.txt" 2>"$T/walk-gw.err" || fail "snmpwalk through dtlsgw"
+snmp_v2c snmpwalk "udp:127.0.0.1:$A" 1.3.6.1.2.1.1 >"$T/walk-v2c.txt" \
+	2>"$T/walk-v2c.err" || fail "direct snmpwalk"
+[ "$(wc -l <"$T/walk-gw.txt")" -ge 10 ] ||
+	fail "short walk: $(cat "$T/walk-gw.txt" "$T/walk-gw.err")"
+grep -v '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' "$T/walk-gw.txt" >"$T/a"
+grep -v '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' "$T/walk-v2c.txt" >"$T/b"
+cmp -s "$T/a" "$T/b" ||
+	fail "walks differ: $(diff "$T/a" "$T/b" | head -20)"
+ok "snmpwalk through dtlsgw equals a direct v2c walk ($(wc -l <"$T/a") objects)"
+
+snmp_v3 "$M" snmpbulkwalk -Cr5 "dtlsudp:127.0.0.1:$P" 1.3.6.1.2.1.1 \
+	>"$T/bulk-gw.txt" 2>"$T/bulk-gw.err" ||
+	fail "snmpbulkwalk through dtlsgw"
+grep -v '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' "$T/bulk-gw.txt" >"$T/c"
+cmp -s "$T/c" "$T/b" ||
+	fail "bulk walk differs: $(diff "$T/c" "$T/b" | head -20)"
+ok "snmpbulkwalk (GetBulk) through dtlsgw equals the direct walk"
+
+stats gw
+[ "$(stat_value gw route-1 snmp_invalid)" = "" ] ||
+	fail "messages refused as invalid"
