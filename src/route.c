@@ -508,6 +508,11 @@ size_t session_peer_chain(const struct session *s, uint8_t (*fps)[32],
 	return dtls_session_peer_chain(s->ldtls, fps, max);
 }
 
+size_t session_max_down(const struct session *s)
+{
+	return s->ldtls != NULL ? dtls_session_max_plaintext(s->ldtls) : 0;
+}
+
 const char *session_name(const struct session *s, char *buf, size_t len)
 {
 	char a[ADDR_STRLEN];

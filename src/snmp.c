@@ -195,6 +195,52 @@ enum snmp_error snmp_varbinds_check(const uint8_t *vb, size_t len)
 	return SNMP_OK;
 }
 
+/* The reader over the bindings of the VarBindList vb. */
+static bool list_reader(const uint8_t *vb, size_t len, struct ber_reader *list)
+{
+	struct ber_reader r;
+
+	ber_reader_init(&r, vb, len);
+	return enter(&r, BER_SEQUENCE, list) == SNMP_OK;
+}
+
+size_t snmp_varbinds_count(const uint8_t *vb, size_t len)
+{
+	struct ber_reader list;
+	struct ber_tlv t;
+	size_t n = 0;
+
+	if (!list_reader(vb, len, &list))
+		return 0;
+	while (ber_next(&list, &t) == BER_OK)
+		n++;
+	return n;
+}
+
+size_t snmp_varbinds_cut(const uint8_t *vb, size_t len, size_t k,
+			 uint8_t *out, size_t cap)
+{
+	struct ber_reader list;
+	struct ber_writer w;
+	struct ber_tlv t;
+	const uint8_t *first;
+
+	if (!list_reader(vb, len, &list))
+		return 0;
+	first = list.p;
+	for (size_t i = 0; i < k; i++) {
+		if (ber_next(&list, &t) != BER_OK)
+			return 0;
+	}
+	ber_writer_init(&w, out, cap);
+	ber_put_raw(&w, first, list.off);
+	ber_put_header(&w, BER_SEQUENCE, list.off);
+	if (w.overflow)
+		return 0;
+	memmove(out, out + w.pos, ber_written(&w));
+	return ber_written(&w);
+}
+
 bool snmp_varbind_first(const uint8_t *vb, size_t len,
 			struct snmp_bytes *name, uint8_t *tag,
 			struct snmp_bytes *value)

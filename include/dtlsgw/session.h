@@ -157,6 +157,12 @@ const uint8_t *session_peer_cert(const struct session *s, size_t *len);
 size_t session_peer_chain(const struct session *s, uint8_t (*fps)[32],
 			  size_t max);
 
+/*
+ * The largest message session_send_down() carries to the peer in one DTLS
+ * record; 0 when the listening side is not DTLS (no such limit).
+ */
+size_t session_max_down(const struct session *s);
+
 /* "route NAME: PEER" for an adapter's log lines, into buf (>= 160 bytes). */
 const char *session_name(const struct session *s, char *buf, size_t len);
 

@@ -175,6 +175,17 @@ enum snmp_error snmp_encode(const struct snmp_msg *m, uint8_t *out,
 enum snmp_error snmp_varbinds_check(const uint8_t *vb, size_t len);
 
 /*
+ * Write into out (cap bytes) a VarBindList of the first k bindings of the
+ * VarBindList vb (checked); its length, or 0 when vb has fewer than k or
+ * it does not fit.
+ */
+size_t snmp_varbinds_cut(const uint8_t *vb, size_t len, size_t k,
+			 uint8_t *out, size_t cap);
+
+/* The number of bindings of the VarBindList vb (checked). */
+size_t snmp_varbinds_count(const uint8_t *vb, size_t len);
+
+/*
  * The first variable binding of the VarBindList vb (checked): its name
  * (the OBJECT IDENTIFIER's contents) and its value (tag and contents).
  * False when the list is empty.

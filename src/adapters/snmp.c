@@ -83,6 +83,7 @@ struct pending {
 	int32_t		msg_id;
 	int32_t		max_size;
 	uint8_t		flags;
+	uint8_t		type;
 	uint8_t		engine_len;
 	uint8_t		name_len;
 	uint8_t		engine[SNMP_ENGINE_ID_MAX];
@@ -254,6 +255,7 @@ static enum adapter_verdict server_request(struct snmp_session *ss,
 	p->msg_id = m.msg_id;
 	p->max_size = m.max_size;
 	p->flags = m.flags;
+	p->type = m.pdu.type;
 	p->engine_len = (uint8_t)m.context_engine_id.len;
 	memcpy(p->engine, m.context_engine_id.p, m.context_engine_id.len);
 	p->name_len = (uint8_t)m.context_name.len;
@@ -262,6 +264,52 @@ static enum adapter_verdict server_request(struct snmp_session *ss,
 	dgram_free(d);
 	session_send_up(s, out);
 	return ADAPTER_CONSUMED;
+}
+
+/*
+ * An answer that does not fit the manager's msgMaxSize or one DTLS record
+ * (RFC 3416 section 4.2.3): to GetBulk, as many whole bindings as fit;
+ * otherwise, or when none fits, tooBig with no bindings.  m is changed,
+ * its bindings written to scratch.  NULL when even that does not fit.
+ */
+static struct dgram *encode_fitting(struct session *s, struct snmp_msg *m,
+				    const struct pending *p, uint8_t *scratch,
+				    size_t cap)
+{
+	size_t limit = (size_t)p->max_size, dtls = session_max_down(s);
+	struct snmp_bytes all = m->pdu.varbinds;
+	struct dgram *out = encode(s, m);
+	size_t k;
+
+	if (dtls > 0 && dtls < limit)
+		limit = dtls;
+	if (out == NULL || out->len <= limit)
+		return out;
+	k = p->type == SNMP_PDU_GETBULK ?
+		    snmp_varbinds_count(m->pdu.varbinds.p,
+					m->pdu.varbinds.len) : 0;
+	while (out != NULL && out->len > limit && k > 0) {
+		dgram_free(out);
+		k--;
+		m->pdu.varbinds.len = snmp_varbinds_cut(all.p, all.len, k,
+							scratch, cap);
+		m->pdu.varbinds.p = scratch;
+		out = k > 0 ? encode(s, m) : NULL;
+	}
+	if (out != NULL && out->len <= limit)
+		return out;
+	dgram_free(out);
+	m->pdu.error_status = 1;	/* tooBig */
+	m->pdu.error_index = 0;
+	m->pdu.varbinds.p = (const uint8_t *)"\x30\x00";
+	m->pdu.varbinds.len = 2;
+	out = encode(s, m);
+	if (out != NULL && out->len > limit) {
+		session_adapter_drop(s, DROP_TOO_BIG);
+		dgram_free(out);
+		out = NULL;
+	}
+	return out;
 }
 
 /* The agent's v2c Response, on its way back as TSM. */
@@ -293,7 +341,8 @@ static enum adapter_verdict server_response(struct snmp_session *ss,
 	v3.context_name.p = p->name;
 	v3.context_name.len = p->name_len;
 	v3.pdu = m.pdu;
-	out = encode(s, &v3);
+	/* bindings cut to fit go to d's tailroom: they come from d itself */
+	out = encode_fitting(s, &v3, p, d->data + d->len, dgram_tailroom(d));
 	if (out == NULL)
 		return ADAPTER_DROP;
 	p->in_use = false;

@@ -62,6 +62,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		inside(&value, p, size);
 	}
 
+	if (m.pdu.varbinds.p != NULL) {
+		size_t k = snmp_varbinds_count(m.pdu.varbinds.p,
+					       m.pdu.varbinds.len);
+		size_t c = snmp_varbinds_cut(m.pdu.varbinds.p,
+					     m.pdu.varbinds.len, k / 2, out,
+					     sizeof(out));
+
+		CHECK(c > 0 && c <= m.pdu.varbinds.len);
+		CHECK(snmp_varbinds_check(out, c) == SNMP_OK);
+		CHECK(snmp_varbinds_count(out, c) == k / 2);
+	}
 	CHECK(snmp_encode(&m, out, sizeof(out), &n) == SNMP_OK);
 	CHECK(n <= size);
 	CHECK(snmp_decode(out, n, &again) == SNMP_OK);

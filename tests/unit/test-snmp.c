@@ -357,6 +357,34 @@ static void test_varbind_first(void **state)
 					&tag, &value));
 }
 
+static void test_varbinds_cut(void **state)
+{
+	uint8_t buf[512], out[512];
+	struct snmp_msg m;
+	size_t n, k;
+
+	(void)state;
+	n = HEX(v2c_bulk_response, buf);
+	assert_int_equal(snmp_decode(buf, n, &m), SNMP_OK);
+	assert_int_equal(snmp_varbinds_count(m.pdu.varbinds.p,
+					     m.pdu.varbinds.len), 4);
+	for (size_t i = 0; i <= 4; i++) {
+		k = snmp_varbinds_cut(m.pdu.varbinds.p, m.pdu.varbinds.len, i,
+				      out, sizeof(out));
+		assert_int_not_equal(k, 0);
+		assert_int_equal(snmp_varbinds_check(out, k), SNMP_OK);
+		assert_int_equal(snmp_varbinds_count(out, k), i);
+	}
+	/* all four: the same bytes */
+	assert_int_equal(k, m.pdu.varbinds.len);
+	assert_memory_equal(out, m.pdu.varbinds.p, k);
+	assert_int_equal(snmp_varbinds_cut(m.pdu.varbinds.p,
+					   m.pdu.varbinds.len, 5, out,
+					   sizeof(out)), 0);
+	assert_int_equal(snmp_varbinds_cut(m.pdu.varbinds.p,
+					   m.pdu.varbinds.len, 4, out, 10), 0);
+}
+
 static void test_ber_int(void **state)
 {
 	static const int32_t values[] = {
@@ -803,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_net_snmp_tsm),
 		cmocka_unit_test(test_translate),
 		cmocka_unit_test(test_varbind_first),
+		cmocka_unit_test(test_varbinds_cut),
 		cmocka_unit_test(test_ber_int),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_prefixes),
