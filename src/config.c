@@ -27,6 +27,7 @@
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
 #include "dtlsgw/profile.h"
+#include "dtlsgw/snmp_tsm.h"
 
 #define CMDLINE		"command line"
 #define ERR_CONFIG	(-DTLSGW_ERR_CONFIG)
@@ -955,7 +956,6 @@ _Static_assert(K_COUNT <= 64, "route masks are 64 bits");
 #define KF_FLAG		0x08u	/* takes no value */
 #define KF_REPEAT	0x10u	/* may be given more than once */
 #define KF_SECRET	0x20u	/* its value never appears in a message */
-#define KF_LATER	0x40u	/* not supported yet */
 
 static const struct key_def {
 	const char	*name;
@@ -988,10 +988,9 @@ static const struct key_def {
 	[K_COA_PORT] = { "coa-port", 0, KF_ROUTE },
 	[K_STATUS_SERVER] = { "status-server", 0, KF_ROUTE },
 	[K_WATCHDOG] = { "watchdog", 0, KF_ROUTE },
-	[K_CERT_SEC_NAME] = { "cert-sec-name", 0,
-			      KF_ROUTE | KF_REPEAT | KF_LATER },
+	[K_CERT_SEC_NAME] = { "cert-sec-name", 0, KF_ROUTE | KF_REPEAT },
 	[K_SNMP_COMMUNITY] = { "snmp-community", 0,
-			       KF_ROUTE | KF_REPEAT | KF_LATER | KF_SECRET },
+			       KF_ROUTE | KF_REPEAT | KF_SECRET },
 	[K_CONFIG] = { "config", 'c', KF_CLI },
 	[K_CHECK] = { "check", 0, KF_CLI | KF_FLAG },
 	[K_LIST_PROTOCOLS] = { "list-protocols", 0, KF_CLI | KF_FLAG },
@@ -1197,6 +1196,54 @@ static int parse_proto(const char *value, const struct profile **out,
 	return -EINVAL;
 }
 
+/* One more --cert-sec-name row. */
+static int add_snmp_rule(struct route_config *r, const char *value, char *msg,
+			 size_t msglen)
+{
+	struct snmp_tsm_rule rule, *rules;
+
+	if (r->nsnmp_rules == CONFIG_MAX_SNMP_RULES) {
+		fmt(msg, msglen, "too many rows (max %d)",
+		    CONFIG_MAX_SNMP_RULES);
+		return -EINVAL;
+	}
+	if (snmp_tsm_rule_parse(value, &rule, msg, msglen) < 0)
+		return -EINVAL;
+	rules = realloc(r->snmp_rules, (r->nsnmp_rules + 1) * sizeof(*rules));
+	if (rules == NULL)
+		return -ENOMEM;
+	rules[r->nsnmp_rules++] = rule;
+	r->snmp_rules = rules;
+	return 0;
+}
+
+/* One more --snmp-community; the community never reaches msg. */
+static int add_snmp_community(struct route_config *r, const char *value,
+			      char *msg, size_t msglen)
+{
+	struct snmp_community_map m, *maps;
+	int rc = snmp_community_parse(value, &m, msg, msglen);
+
+	if (rc < 0)
+		return rc;
+	if (snmp_community_find(r->snmp_communities, r->nsnmp_communities,
+				m.sec_name) != NULL) {
+		fmt(msg, msglen, "security name '%s' given a community twice",
+		    m.sec_name);
+		free_secret(m.community);
+		return -EINVAL;
+	}
+	maps = realloc(r->snmp_communities,
+		       (r->nsnmp_communities + 1) * sizeof(*maps));
+	if (maps == NULL) {
+		free_secret(m.community);
+		return -ENOMEM;
+	}
+	maps[r->nsnmp_communities++] = m;
+	r->snmp_communities = maps;
+	return 0;
+}
+
 /*
  * Apply key id = value to route r, or to the globals when r is NULL.
  * Returns 0, -EINVAL with msg filled, or -ENOMEM.
@@ -1314,6 +1361,10 @@ static int apply_key(struct config *cfg, struct route_config *r,
 		r->radius_set |= RADIUS_SET_WATCHDOG;
 		return parse_number(value, 0, 3600, &r->watchdog, msg,
 				    msglen);
+	case K_CERT_SEC_NAME:
+		return add_snmp_rule(r, value, msg, msglen);
+	case K_SNMP_COMMUNITY:
+		return add_snmp_community(r, value, msg, msglen);
 	case K_STATUS_SERVER:
 		r->radius_set |= RADIUS_SET_STATUS;
 		if (strcmp(value, "forward") == 0)
@@ -1578,8 +1629,6 @@ static int cfg_ini_key(void *user, const char *section, const char *name,
 	kd = &keys[id];
 	if (kd->flags & KF_CLI)
 		return ini_fail(st, name, "only on the command line");
-	if (kd->flags & KF_LATER)
-		return ini_fail(st, name, "not supported yet (snmp profile)");
 	if (r == NULL && !(kd->flags & KF_GLOBAL))
 		return ini_fail(st, name, "a route key: only inside a "
 				"[section]");
@@ -1813,9 +1862,6 @@ int config_parse_args(struct config *cfg, int argc, char *const argv[],
 			set_action(cfg, action_of(id));
 			continue;
 		}
-		if (kd->flags & KF_LATER)
-			return set_error(err, CMDLINE, kd->name, "not "
-					 "supported yet (snmp profile)");
 		if (id == K_LISTEN) {
 			fmt(name, sizeof(name), "route-%u", ++nroute);
 			route = add_route(cfg, name, strlen(name), CMDLINE);
@@ -2031,6 +2077,41 @@ static int default_port(struct endpoint *ep, const struct profile *p,
 			 uri_format(ep, uri, sizeof(uri)), p->name);
 }
 
+/*
+ * The snmp keys only with proto snmp; its server side (DTLS in, cleartext
+ * out) needs both; its client side is not there yet.
+ */
+static int check_snmp(const struct route_config *r, struct config_error *err)
+{
+	bool ldtls = scheme_is_dtls(r->listen.scheme);
+	bool fdtls = scheme_is_dtls(r->forward.scheme);
+
+	if (strcmp(r->profile->name, "snmp") != 0) {
+		if (r->nsnmp_rules > 0 || r->nsnmp_communities > 0)
+			return set_error(err, r->where,
+					 r->nsnmp_rules > 0 ? "cert-sec-name" :
+							      "snmp-community",
+					 "route %s: only with proto snmp",
+					 r->name);
+		return 0;
+	}
+	if (!ldtls && fdtls)
+		return set_error(err, r->where, "forward", "route %s: the "
+				 "snmp client side (cleartext in, DTLS out) is "
+				 "not supported yet", r->name);
+	if (!ldtls || fdtls)
+		return 0;
+	if (r->nsnmp_rules == 0)
+		return set_error(err, r->where, "cert-sec-name", "route %s: "
+				 "the snmp server side needs cert-sec-name "
+				 "(certificate -> security name)", r->name);
+	if (r->nsnmp_communities == 0)
+		return set_error(err, r->where, "snmp-community", "route %s: "
+				 "the snmp server side needs snmp-community "
+				 "(security name -> community)", r->name);
+	return 0;
+}
+
 static int finish_route(struct config *cfg, struct route_config *r,
 			struct config_error *err)
 {
@@ -2064,6 +2145,9 @@ static int finish_route(struct config *cfg, struct route_config *r,
 				 (r->radius_set & RADIUS_SET_STATUS) ?
 					 "status-server" : "watchdog",
 				 "route %s: only with proto radius", r->name);
+	rc = check_snmp(r, err);
+	if (rc < 0)
+		return rc;
 	if (!(r->radius_set & RADIUS_SET_ACCT_PORT))
 		r->acct_port = CONFIG_DEFAULT_ACCT_PORT;
 	if (!(r->radius_set & RADIUS_SET_COA_PORT))
@@ -2146,6 +2230,10 @@ void config_free(struct config *cfg)
 		free(r->where);
 		tls_free(&r->tls);
 		free_secret(r->secret);
+		for (size_t k = 0; k < r->nsnmp_communities; k++)
+			free_secret(r->snmp_communities[k].community);
+		free(r->snmp_communities);
+		free(r->snmp_rules);
 	}
 	free(cfg->routes);
 	free(cfg->file);
@@ -2189,6 +2277,25 @@ static bool tls_equal(const struct tls_config *a, const struct tls_config *b)
 	       str_eq(a->ciphers, b->ciphers);
 }
 
+static bool snmp_equal(const struct route_config *a,
+		       const struct route_config *b)
+{
+	if (a->nsnmp_rules != b->nsnmp_rules ||
+	    a->nsnmp_communities != b->nsnmp_communities ||
+	    (a->nsnmp_rules > 0 &&
+	     memcmp(a->snmp_rules, b->snmp_rules,
+		    a->nsnmp_rules * sizeof(*a->snmp_rules)) != 0))
+		return false;
+	for (size_t i = 0; i < a->nsnmp_communities; i++) {
+		if (strcmp(a->snmp_communities[i].sec_name,
+			   b->snmp_communities[i].sec_name) != 0 ||
+		    strcmp(a->snmp_communities[i].community,
+			   b->snmp_communities[i].community) != 0)
+			return false;
+	}
+	return true;
+}
+
 bool config_route_equal(const struct route_config *a,
 			const struct route_config *b)
 {
@@ -2201,7 +2308,7 @@ bool config_route_equal(const struct route_config *a,
 	       str_eq(a->secret, b->secret) &&
 	       a->acct_port == b->acct_port && a->coa_port == b->coa_port &&
 	       a->status_local == b->status_local &&
-	       a->watchdog == b->watchdog &&
+	       a->watchdog == b->watchdog && snmp_equal(a, b) &&
 	       a->idle_timeout == b->idle_timeout &&
 	       a->max_sessions == b->max_sessions &&
 	       a->max_handshakes_per_source == b->max_handshakes_per_source;
@@ -2302,6 +2409,10 @@ void config_print(const struct config *cfg, FILE *f)
 				r->acct_port, r->coa_port,
 				r->status_local ? "local" : "forward",
 				r->watchdog);
+		if (strcmp(r->profile->name, "snmp") == 0)
+			fprintf(f, "  snmp: %zu cert-sec-name rows, %zu "
+				"communities (not shown)\n", r->nsnmp_rules,
+				r->nsnmp_communities);
 		fprintf(f, "  idle-timeout: %u s\n", r->idle_timeout);
 		fprintf(f, "  max-sessions: %u\n", r->max_sessions);
 		fprintf(f, "  max-handshakes-per-source: %u\n",
@@ -2380,11 +2491,12 @@ void config_usage(FILE *f)
 "  --cert-sec-name \"PRIORITY FINGERPRINT "
 "--sn NAME|--cn|--dns|--ip|--rfc822|--any\"\n"
 "                              snmp: certificate -> security name, as\n"
-"                              net-snmp's certSecName (not supported yet)\n"
+"                              net-snmp's certSecName (FINGERPRINT: of the\n"
+"                              peer's certificate or a CA of its chain;\n"
+"                              repeatable; server side)\n"
 "  --snmp-community \"SECNAME COMMUNITY\"\n"
 "                              snmp: the v2c community that stands for\n"
-"                              SECNAME on the cleartext side (not\n"
-"                              supported yet)\n"
+"                              SECNAME on the cleartext side (repeatable)\n"
 "\n"
 "A fingerprint is sha256: followed by 64 hex digits, with or without\n"
 "colons.  Options also take the form --key=value.\n",

@@ -201,6 +201,7 @@ int dtls_ctx_base_init(struct dtls_ctx *c, const struct dtls_engine_ops *ops,
 	c->verify = effective_verify(tls);
 	c->has_ca = tls->ca != NULL;
 	c->psk_only = tls->psk_len > 0 && tls->cert == NULL;
+	c->keep_peer_chain = p->keep_peer_chain;
 	c->npins = tls->nfingerprints;
 	memcpy(c->pins, tls->fingerprints, sizeof(c->pins));
 	c->route = strdup(p->route != NULL ? p->route : "-");
@@ -275,8 +276,82 @@ static void refuse(struct dtls_session *s, const char *fmt, ...)
 	s->verify_failed = true;
 }
 
+bool dtls_verify_wants_der(const struct dtls_session *s, int depth)
+{
+	return (depth == 0 && s->ctx->npins > 0) ||
+	       (s->ctx->keep_peer_chain && depth >= 0 &&
+		depth < DTLS_PEER_CHAIN_MAX);
+}
+
+/* Keep the certificate at depth of the chain that verified. */
+static void keep_peer_cert(struct dtls_session *s, int depth,
+			   const uint8_t *der, size_t derlen)
+{
+	struct dtls_peer_chain *pc = s->peer;
+
+	if (!s->ctx->keep_peer_chain || der == NULL || derlen == 0 ||
+	    depth < 0 || depth >= DTLS_PEER_CHAIN_MAX)
+		return;
+	if (pc == NULL) {
+		pc = calloc(1, sizeof(*pc));
+		if (pc == NULL)
+			return;
+		s->peer = pc;
+	}
+	dtls_sha256(der, derlen, pc->fp[depth]);
+	pc->seen |= 1u << depth;
+	if (depth != 0)
+		return;
+	free(pc->der);
+	pc->derlen = 0;
+	pc->der = malloc(derlen);
+	if (pc->der == NULL)
+		return;
+	memcpy(pc->der, der, derlen);
+	pc->derlen = derlen;
+}
+
+const uint8_t *dtls_session_peer_cert(const struct dtls_session *s,
+				      size_t *len)
+{
+	*len = 0;
+	if (s == NULL || s->peer == NULL || s->peer->der == NULL)
+		return NULL;
+	*len = s->peer->derlen;
+	return s->peer->der;
+}
+
+size_t dtls_session_peer_chain(const struct dtls_session *s,
+			       uint8_t (*fps)[32], size_t max)
+{
+	size_t n = 0;
+
+	if (s == NULL || s->peer == NULL)
+		return 0;
+	/* the depths from 0 on that were all seen */
+	for (unsigned int d = 0; d < DTLS_PEER_CHAIN_MAX && n < max; d++) {
+		if (!(s->peer->seen & (1u << d)))
+			break;
+		memcpy(fps[n++], s->peer->fp[d], 32);
+	}
+	return n;
+}
+
+static bool decide(struct dtls_session *s, int depth, bool preverify,
+		   const uint8_t *der, size_t derlen, const char *liberr);
+
 bool dtls_verify_decide(struct dtls_session *s, int depth, bool preverify,
 			const uint8_t *der, size_t derlen, const char *liberr)
+{
+	bool ok = decide(s, depth, preverify, der, derlen, liberr);
+
+	if (ok)
+		keep_peer_cert(s, depth, der, derlen);
+	return ok;
+}
+
+static bool decide(struct dtls_session *s, int depth, bool preverify,
+		   const uint8_t *der, size_t derlen, const char *liberr)
 {
 	const struct dtls_ctx *c = s->ctx;
 	uint8_t fp[32];
@@ -401,6 +476,11 @@ void dtls_session_destroy(struct dtls_session *s)
 	s->fast = NULL;
 #endif
 	drop_keys(s);
+	if (s->peer != NULL) {
+		free(s->peer->der);
+		free(s->peer);
+		s->peer = NULL;
+	}
 	s->ops->session_destroy(s);
 }
 

@@ -133,6 +133,15 @@ struct dtls_ctx {
 	char			*route;
 	uint8_t			 own_fp[32];
 	bool			 has_own_fp;
+	bool			 keep_peer_chain;
+};
+
+/* The peer's verified chain (dtls_session_peer_cert()). */
+struct dtls_peer_chain {
+	uint8_t		*der;		/* depth 0 */
+	size_t		 derlen;
+	uint8_t		 fp[DTLS_PEER_CHAIN_MAX][32];
+	unsigned int	 seen;		/* bit d: fp[d] is set */
 };
 
 /* The part of every backend's session that the dispatcher reads. */
@@ -168,6 +177,7 @@ struct dtls_session {
 	bool			 shutdown_sent;
 	bool			 verify_failed;
 	char			 verify_reason[96];
+	struct dtls_peer_chain	*peer;		/* with ctx->keep_peer_chain */
 	char			 err[192];
 };
 
@@ -262,6 +272,9 @@ enum dtls_peer_check {
  */
 enum dtls_peer_check dtls_ctx_peer_check(const struct dtls_ctx *c);
 
+/* True when a backend must hand dtls_verify_decide() the DER at depth. */
+bool dtls_verify_wants_der(const struct dtls_session *s, int depth);
+
 /* Fill the common part of a new session. */
 void dtls_session_base_init(struct dtls_session *s, struct dtls_ctx *ctx,
 			    const struct dtls_io *io);
@@ -269,9 +282,10 @@ void dtls_session_base_init(struct dtls_session *s, struct dtls_ctx *ctx,
 /*
  * The verdict on one certificate of the peer's chain, the same for every
  * backend.  depth and preverify are the library's; der is the certificate
- * (needed at depth 0 when pinning, may be NULL otherwise); liberr the
- * library's words for a chain error.  Returns true to accept; on refusal
- * sets s->verify_failed and s->verify_reason.
+ * (needed at depth 0 when pinning or keeping the chain, may be NULL
+ * otherwise); liberr the library's words for a chain error.  Returns true
+ * to accept, and then keeps what the context asks for of the chain; on
+ * refusal sets s->verify_failed and s->verify_reason.
  *
  * Without pins the library's verdict stands.  With pins the leaf must be
  * one of them, and with a CA the chain must verify as well.

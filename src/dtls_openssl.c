@@ -318,7 +318,7 @@ static int verify_cb(int preverify, X509_STORE_CTX *store)
 
 	if (s == NULL)
 		return preverify;
-	if (depth == 0 && s->base.ctx->npins > 0) {
+	if (dtls_verify_wants_der(&s->base, depth)) {
 		X509 *x = X509_STORE_CTX_get_current_cert(store);
 
 		derlen = x != NULL ? i2d_X509(x, &der) : 0;

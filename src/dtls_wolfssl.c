@@ -151,7 +151,7 @@ static int verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 
 	if (s == NULL)
 		return preverify;
-	if (depth == 0 && s->ctx->npins > 0) {
+	if (dtls_verify_wants_der(s, depth)) {
 		x = wolfSSL_X509_STORE_CTX_get_current_cert(store);
 		der = x != NULL ? wolfSSL_X509_get_der(x, &derlen) : NULL;
 	}

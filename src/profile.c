@@ -28,6 +28,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 6353, RFC 5953",
 		.dtls_port = 10161,
 		.clear_port = 161,
+		.adapter = &adapter_snmp,
 	},
 	{
 		.name = "diameter",

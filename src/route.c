@@ -243,6 +243,9 @@ int route_def_prepare(const struct route_config *cfg,
 		}
 	}
 	if (scheme_is_dtls(cfg->listen.scheme)) {
+		const struct adapter_ops *ao = cfg->profile != NULL ?
+						       cfg->profile->adapter :
+						       NULL;
 		struct dtls_ctx_params p = {
 			.role = DTLS_ROLE_SERVER,
 			.tls = &cfg->tls,
@@ -251,6 +254,8 @@ int route_def_prepare(const struct route_config *cfg,
 			.mtu = def->lops->max_msg,
 			.reliable = (def->lops->caps &
 				     TRANSPORT_CAP_RELIABLE) != 0,
+			.keep_peer_chain = ao != NULL &&
+					   (ao->flags & ADAPTER_F_PEER_CERT),
 		};
 
 		if (dtls_ctx_create(&p, &def->lctx, msg, sizeof(msg)) != 0) {
@@ -490,6 +495,22 @@ bool session_forward_ready(const struct session *s)
 	if (r->fwd_dtls)
 		return s->fdtls != NULL && dtls_session_established(s->fdtls);
 	return s->fwd != NULL;
+}
+
+const uint8_t *session_peer_cert(const struct session *s, size_t *len)
+{
+	return dtls_session_peer_cert(s->ldtls, len);
+}
+
+size_t session_peer_chain(const struct session *s, uint8_t (*fps)[32],
+			  size_t max)
+{
+	return dtls_session_peer_chain(s->ldtls, fps, max);
+}
+
+size_t session_max_down(const struct session *s)
+{
+	return s->ldtls != NULL ? dtls_session_max_plaintext(s->ldtls) : 0;
 }
 
 const char *session_name(const struct session *s, char *buf, size_t len)

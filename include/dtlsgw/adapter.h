@@ -39,6 +39,12 @@ enum adapter_verdict {
  */
 #define ADAPTER_F_FORWARD_PORTS		(1u << 1)
 
+/*
+ * The adapter reads the DTLS peer's certificate (session_peer_cert()):
+ * the listening side's engine keeps the verified chain of each session.
+ */
+#define ADAPTER_F_PEER_CERT		(1u << 2)
+
 /* Drop reasons an adapter may count (session_adapter_drop()). */
 #define ADAPTER_MAX_DROPS		24
 
@@ -79,5 +85,6 @@ struct adapter_ops {
 extern const struct adapter_ops adapter_raw;
 extern const struct adapter_ops adapter_radius;
 extern const struct adapter_ops adapter_diameter;
+extern const struct adapter_ops adapter_snmp;
 
 #endif

@@ -17,6 +17,8 @@
 #include "dtlsgw/log.h"
 
 struct profile;
+struct snmp_tsm_rule;
+struct snmp_community_map;
 
 enum scheme {
 	SCHEME_UDP = 0,
@@ -117,6 +119,11 @@ struct route_config {
 	bool		 status_local;	/* answer Status-Server on the DTLS side */
 	unsigned int	 watchdog;	/* Status-Server after this many idle seconds, 0: off */
 	uint8_t		 radius_set;	/* which of the four were given (RADIUS_SET_*) */
+	/* snmp: certificate -> security name -> community */
+	struct snmp_tsm_rule *snmp_rules;
+	size_t		 nsnmp_rules;
+	struct snmp_community_map *snmp_communities;
+	size_t		 nsnmp_communities;
 	unsigned int	 idle_timeout;	/* seconds; 0 after finish never happens */
 	unsigned int	 max_sessions;
 	unsigned int	 max_handshakes_per_source;
@@ -126,6 +133,9 @@ struct route_config {
 #define RADIUS_SET_COA_PORT	(1u << 1)
 #define RADIUS_SET_STATUS	(1u << 2)
 #define RADIUS_SET_WATCHDOG	(1u << 3)
+
+/* --cert-sec-name rows per route */
+#define CONFIG_MAX_SNMP_RULES		64
 
 #define CONFIG_DEFAULT_ACCT_PORT	1813
 #define CONFIG_DEFAULT_COA_PORT		3799

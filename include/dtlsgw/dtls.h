@@ -51,6 +51,8 @@ struct dtls_ctx_params {
 	enum engine_kind	 engine;	/* the backend; 0 is wolfSSL */
 	/* the largest datagram the transport carries; 0: engine's default */
 	size_t			 mtu;
+	/* keep the peer's verified chain (dtls_session_peer_cert()) */
+	bool			 keep_peer_chain;
 };
 
 /* True when this build has the backend. */
@@ -255,6 +257,24 @@ const char *dtls_session_describe(const struct dtls_session *s, char *buf,
 
 /* What went wrong last, in words (alert received/sent, library error). */
 const char *dtls_session_error(const struct dtls_session *s);
+
+/*
+ * The peer's certificate chain as the handshake verified it, on a context
+ * made with keep_peer_chain (else, and when the peer sent no certificate
+ * or nothing verified it, there is none).  Depth 0 is the peer's own
+ * certificate, then each issuer up to the trust anchor, as far as the
+ * library verified it.
+ *
+ * dtls_session_peer_cert: the DER of the certificate at depth 0, borrowed
+ * from s until it is destroyed; NULL when there is none.
+ * dtls_session_peer_chain: the SHA-256 of each certificate of the chain,
+ * depth 0 first, into fps; how many of max it wrote.
+ */
+#define DTLS_PEER_CHAIN_MAX	8
+const uint8_t *dtls_session_peer_cert(const struct dtls_session *s,
+				      size_t *len);
+size_t dtls_session_peer_chain(const struct dtls_session *s,
+			       uint8_t (*fps)[32], size_t max);
 
 /* True when the last failure was the peer's certificate being refused. */
 bool dtls_session_verify_failed(const struct dtls_session *s);

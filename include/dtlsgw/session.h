@@ -147,6 +147,22 @@ bool session_forward_ready(const struct session *s);
  */
 void session_end(struct session *s, const char *why);
 
+/*
+ * The listening side's DTLS peer certificate and the SHA-256 of its
+ * verified chain, for an adapter with ADAPTER_F_PEER_CERT: as
+ * dtls_session_peer_cert() and dtls_session_peer_chain() (none when the
+ * listening side is not DTLS).
+ */
+const uint8_t *session_peer_cert(const struct session *s, size_t *len);
+size_t session_peer_chain(const struct session *s, uint8_t (*fps)[32],
+			  size_t max);
+
+/*
+ * The largest message session_send_down() carries to the peer in one DTLS
+ * record; 0 when the listening side is not DTLS (no such limit).
+ */
+size_t session_max_down(const struct session *s);
+
 /* "route NAME: PEER" for an adapter's log lines, into buf (>= 160 bytes). */
 const char *session_name(const struct session *s, char *buf, size_t len);
 

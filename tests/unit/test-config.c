@@ -246,11 +246,18 @@ static void test_file_profile_ports(void **state)
 		char text[512];
 		int rc;
 
+		bool snmp = strcmp(p->name, "snmp") == 0;
+
+		/* snmp: a server side needs its maps; no client side yet,
+		 * so its cleartext relay stands in for it */
 		snprintf(text, sizeof(text),
 			 "[in]\nproto = %s\nlisten = dtls://0.0.0.0\n"
-			 "forward = udp://127.0.0.1\n"
+			 "forward = udp://127.0.0.1\n%s"
 			 "[out]\nproto = %s\nlisten = udp://127.0.0.1\n"
-			 "forward = dtls://192.0.2.1\n", p->name, p->name);
+			 "forward = %s://192.0.2.1\n", p->name,
+			 snmp ? "cert-sec-name = 1 " FP " --cn\n"
+				"snmp-community = a b\n" : "",
+			 p->name, snmp ? "udp" : "dtls");
 		rc = config_load_string(&cfg, text, "ports", &err);
 		assert_int_equal(rc, 0);
 		rc = config_finish(&cfg, &err);
@@ -267,7 +274,7 @@ static void test_file_profile_ports(void **state)
 			assert_int_equal(cfg.routes[1].listen.port,
 					 p->clear_port);
 			assert_int_equal(cfg.routes[1].forward.port,
-					 p->dtls_port);
+					 snmp ? p->clear_port : p->dtls_port);
 		}
 		config_free(&cfg);
 	}
@@ -450,10 +457,19 @@ static const struct file_bad file_cases[] = {
 	  "not inside a [section]", NULL },
 	{ "check = yes\n", 1, "check", "only on the command line", NULL },
 	{ "config = /etc/x\n", 1, "config", "only on the command line", NULL },
-	{ ROUTE "cert-sec-name = 1 " FP " --cn\n", 4, "cert-sec-name",
-	  "not supported yet (snmp profile)", NULL },
-	{ ROUTE "snmp-community = a public\n", 4, "snmp-community",
-	  "not supported yet (snmp profile)", "public" },
+	{ ROUTE "cert-sec-name = 1 00aa --cn\n", 4, "cert-sec-name",
+	  "invalid fingerprint '00aa'", NULL },
+	{ ROUTE "cert-sec-name = 1 " FP " --cn extra\n", 4, "cert-sec-name",
+	  "unexpected 'extra' after the map type", NULL },
+	{ ROUTE "cert-sec-name = 1 " FP " --sn\n", 4, "cert-sec-name",
+	  "--sn needs a security name", NULL },
+	{ ROUTE "cert-sec-name = x " FP " --cn\n", 4, "cert-sec-name",
+	  "the priority is a number", NULL },
+	{ ROUTE "snmp-community = \"a public\n", 4, "snmp-community",
+	  "no closing", "public" },
+	{ ROUTE "snmp-community = a public\nsnmp-community = a s3cr3t\n", 5,
+	  "snmp-community", "security name 'a' given a community twice",
+	  "s3cr3t" },
 	/* twice */
 	{ "cert = a\nkey = b\ncert = c\n", 3, "cert",
 	  "given twice (first on line 1)", NULL },
@@ -927,9 +943,20 @@ static const struct args_bad args_cases[] = {
 	{ { L, F, "--verify", "sometimes", NULL }, NULL, "verify",
 	  "invalid value 'sometimes'", NULL },
 	{ { L, F, "--cert-sec-name", "1 x --cn", NULL }, NULL,
-	  "cert-sec-name", "not supported yet (snmp profile)", NULL },
+	  "cert-sec-name", "invalid fingerprint 'x'", NULL },
+	{ { L, F, "--cert-sec-name", "1 " FP " --cn", NULL }, NULL,
+	  "cert-sec-name", "route route-1: only with proto snmp", NULL },
 	{ { L, F, "--snmp-community", "n public", NULL }, NULL,
-	  "snmp-community", "not supported yet (snmp profile)", "public" },
+	  "snmp-community", "route route-1: only with proto snmp", "public" },
+	{ { L, F, "-p", "snmp", "--snmp-community", "n public", NULL }, NULL,
+	  "cert-sec-name", "the snmp server side needs cert-sec-name",
+	  "public" },
+	{ { L, F, "-p", "snmp", "--cert-sec-name", "1 " FP " --cn", NULL },
+	  NULL, "snmp-community", "the snmp server side needs "
+	  "snmp-community", NULL },
+	{ { "-l", "udp://127.0.0.1:1", "-f", "dtls://127.0.0.1:2", "-p",
+	    "snmp", NULL }, NULL, "forward", "snmp client side (cleartext in, "
+	  "DTLS out) is not supported yet", NULL },
 	{ { "-l", "udp//h", F, NULL }, NULL, "listen", "invalid URI 'udp//h'",
 	  NULL },
 	{ { "-l", "tun://tun0", F, NULL }, NULL, "listen",
@@ -1371,6 +1398,8 @@ static void test_profiles(void **state)
 			assert_ptr_equal(p->adapter, &adapter_radius);
 		else if (strcmp(p->name, "diameter") == 0)
 			assert_ptr_equal(p->adapter, &adapter_diameter);
+		else if (strcmp(p->name, "snmp") == 0)
+			assert_ptr_equal(p->adapter, &adapter_snmp);
 		else
 			assert_null(p->adapter);
 		assert_non_null(p->protected_ports);
