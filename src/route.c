@@ -242,6 +242,18 @@ int route_def_prepare(const struct route_config *cfg,
 			goto fail;
 		}
 	}
+	if (def->lops->check != NULL &&
+	    def->lops->check(&cfg->listen, def->listen_addr.ss_family, msg,
+			     sizeof(msg)) != 0) {
+		def_error(err, cfg, "listen", msg);
+		goto fail;
+	}
+	if (def->fops != NULL && def->fops->check != NULL &&
+	    def->fops->check(&cfg->forward, def->fwd_addr.ss_family, msg,
+			     sizeof(msg)) != 0) {
+		def_error(err, cfg, "forward", msg);
+		goto fail;
+	}
 	if (scheme_is_dtls(cfg->listen.scheme)) {
 		const struct adapter_ops *ao = cfg->profile != NULL ?
 						       cfg->profile->adapter :

@@ -140,6 +140,13 @@ struct transport_ops {
 	 */
 	void	(*end_peer)(struct transport *t,
 			    const struct sockaddr_storage *peer);
+	/*
+	 * Whether this machine can run ep, of address family af: a probe at
+	 * start, before anything is bound.  0, or a negative error with what
+	 * to do instead in msg.  May be NULL.
+	 */
+	int	(*check)(const struct endpoint *ep, int af, char *msg,
+			 size_t msglen);
 	/* The bound local address (may be NULL). */
 	int	(*local_addr)(const struct transport *t,
 			      struct sockaddr_storage *ss, socklen_t *len);

@@ -53,3 +53,17 @@ gw client-bad -l "udp://127.0.0.1:$L" \
 wait_log "$T/client-bad.log" "closed \(reset code 8\)" 5 ||
 	fail "wrong Service Code: no Reset with code 8"
 ok "a wrong Service Code is refused with Reset code 8"
+
+# the kernel's own DCCP, probed before anything is bound: this kernel has
+# none (Linux removed it in 6.16), and the message says what to use
+"$DTLSGW" -l "udp://127.0.0.1:$L" -f "dccp://127.0.0.1:$S?encap=kernel" \
+	>"$T/kernel.out" 2>&1
+rc=$?
+if grep -q 'this kernel has DCCP sockets' "$T/kernel.out"; then
+	[ "$rc" = 2 ] || fail "encap=kernel: exit $rc, not 2"
+	ok "encap=kernel: this kernel has DCCP; refused, pointing to encap=raw"
+else
+	[ "$rc" = 2 ] && grep -q 'forward: .*no DCCP socket.*encap=raw' \
+		"$T/kernel.out" || fail "encap=kernel: $(cat "$T/kernel.out")"
+	ok "encap=kernel: exit 2, $(sed 's/.*encap=kernel: //' "$T/kernel.out")"
+fi

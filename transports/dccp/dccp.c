@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -805,25 +806,36 @@ static int param_service(const struct endpoint *ep, uint32_t *code)
 	return 0;
 }
 
-/* The kernel's own DCCP: Linux removed it in 6.16. */
-static int kernel_probe(int af)
+/*
+ * ?encap=kernel: the kernel's own DCCP, probed at start.  Linux removed
+ * it in 6.16; where a kernel still has it, its wire format is the one
+ * encap=raw speaks, with the stack here.
+ */
+static int dccp_check(const struct endpoint *ep, int af, char *msg,
+		      size_t msglen)
 {
 #ifndef SOCK_DCCP
 #define SOCK_DCCP 6
 #endif
-	int fd = socket(af, SOCK_DCCP | SOCK_CLOEXEC, DCCP_IPPROTO);
+	const char *encap = endpoint_param(ep, "encap");
+	int fd;
 
+	if (encap == NULL || strcmp(encap, "kernel") != 0)
+		return 0;
+	fd = socket(af, SOCK_DCCP | SOCK_CLOEXEC, DCCP_IPPROTO);
 	if (fd == -1) {
-		log_errx("dccp: encap=kernel: this kernel has no DCCP "
-			  "socket (%s; Linux removed DCCP in 6.16): use "
-			  "encap=udp (RFC 6773) or encap=raw (IP protocol "
-			  "33, the same wire format)", strerror(errno));
+		int err = errno;
+
+		snprintf(msg, msglen, "encap=kernel: this kernel has no DCCP "
+			 "socket (%s; Linux removed DCCP in 6.16): use "
+			 "encap=udp (RFC 6773) or encap=raw (IP protocol 33, "
+			 "the same wire format as a kernel's)", strerror(err));
 		return -EPROTONOSUPPORT;
 	}
 	close(fd);
-	log_errx("dccp: encap=kernel: this kernel has DCCP sockets, but "
-		  "dtlsgw drives DCCP itself: use encap=raw for the kernel's "
-		  "wire format");
+	snprintf(msg, msglen, "encap=kernel: this kernel has DCCP sockets, "
+		 "but dtlsgw runs its own DCCP: use encap=raw, the same wire "
+		 "format");
 	return -ENOTSUP;
 }
 
@@ -938,8 +950,6 @@ static int dccp_open(struct transport **out, const struct transport_params *p)
 	int ret;
 
 	*out = NULL;
-	if (encap != NULL && strcmp(encap, "kernel") == 0)
-		return kernel_probe(p->addr->sa_family);
 	if (encap != NULL && strcmp(encap, "udp") != 0 &&
 	    strcmp(encap, "raw") != 0)
 		return -ENOTSUP;
@@ -1180,5 +1190,6 @@ const struct transport_ops transport_dccp = {
 	.send = dccp_send,
 	.fd = dccp_fd,
 	.end_peer = dccp_end_peer,
+	.check = dccp_check,
 	.local_addr = dccp_local_addr,
 };
