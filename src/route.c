@@ -993,6 +993,16 @@ static void fwd_retry_later(struct session *s)
 	worker_timer_stop(s->ftimer);
 	dtls_session_destroy(s->fdtls);
 	s->fdtls = NULL;
+	/*
+	 * The handshake may have offered a session the server no longer
+	 * knows (it restarted): the retry goes without one.  wolfSSL 5.5.4
+	 * does not fall back to a full handshake after a HelloVerifyRequest
+	 * when its resumption is refused ("Out of order message").
+	 */
+	pthread_mutex_lock(&r->def->resume_lock);
+	dtls_session_saved_free(r->def->resume);
+	r->def->resume = NULL;
+	pthread_mutex_unlock(&r->def->resume_lock);
 	if (s->fwd != NULL) {
 		r->stats.forward_errors += s->fwd->stats.rx_errors;
 		transport_close(s->fwd);

@@ -43,6 +43,23 @@ for scheme in dccp dtls+dccp; do
 		tr '\n' ' ')"
 done
 
+# the server side goes (close_notify, then a Reset to each peer) and comes
+# back: the client side's session ends, and the next datagram from the
+# same source opens another session and DCCP connection
+L=$(free_port)
+gw client-restart -l "udp://127.0.0.1:$L" \
+	-f "dtls+dccp://127.0.0.1:$S?encap-port=$U&service=DTGW"
+"$UDPTOOL" send 127.0.0.1 "$L" 100 8 1000 4 20 45000 >"$T/r1.out" 2>&1 ||
+	fail "before the restart: $(cat "$T/r1.out")"
+kill "$PID_server_dtls_dccp"
+wait_log "$T/client-restart.log" "session closed" 10 ||
+	fail "the client side did not notice the server side going"
+gw server-again -l "dtls+dccp://127.0.0.1:$S?encap-port=$U&service=DTGW" \
+	-f "udp://127.0.0.1:$E"
+"$UDPTOOL" send 127.0.0.1 "$L" 100 8 1000 4 20 45000 >"$T/r2.out" 2>&1 ||
+	fail "after the restart: $(cat "$T/r2.out")"
+ok "a new connection after the server side restarted: $(cat "$T/r2.out")"
+
 # a client asking for a Service Code the server does not offer: Reset,
 # code 8 (RFC 4340 8.1.2), and nothing gets through
 L=$(free_port)
