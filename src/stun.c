@@ -17,7 +17,6 @@ const char *const stun_error_names[STUN_ERR_MAX] = {
 	[STUN_ERR_FINGERPRINT_NOT_LAST] = "fingerprint_not_last",
 	[STUN_ERR_BAD_FINGERPRINT] = "bad_fingerprint",
 	[STUN_ERR_AFTER_INTEGRITY] = "after_integrity",
-	[STUN_ERR_BAD_CHANNEL] = "bad_channel",
 	[STUN_ERR_NO_SPACE] = "no_space",
 };
 
@@ -227,10 +226,8 @@ enum stun_error stun_channel_data_check(const uint8_t *p, size_t len,
 	if (len < STUN_CHANNEL_HEADER_LEN)
 		return STUN_ERR_SHORT;
 	ch = get16(p);
-	if (ch >> 14 != 1)
-		return STUN_ERR_NOT_STUN;
 	if (ch < STUN_CHANNEL_MIN || ch > STUN_CHANNEL_MAX)
-		return STUN_ERR_BAD_CHANNEL;
+		return STUN_ERR_NOT_STUN;
 	dlen = get16(p + 2);
 	/* the data, and at most its padding to four (RFC 8656 12.5) */
 	if (len - STUN_CHANNEL_HEADER_LEN < dlen ||

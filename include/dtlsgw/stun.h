@@ -12,7 +12,7 @@
  * multiple of four.  FINGERPRINT, when present, is the last attribute: the
  * CRC-32 of the message before it, xor 0x5354554e (RFC 8489 14.7).
  *
- * A ChannelData message: a channel number in 0x4000..0x4FFF, a 16-bit
+ * A ChannelData message: a channel number in 0x4000..0x7FFF, a 16-bit
  * length of the application data, the data; over UDP the padding to a
  * multiple of four may or may not be there (RFC 8656 12.5).
  */
@@ -31,8 +31,13 @@
 /* The largest message we parse: what one UDP datagram carries. */
 #define STUN_MAX_LEN		65535
 #define STUN_CHANNEL_HEADER_LEN	4
+/*
+ * The channels of RFC 5766, which coturn still binds: RFC 8656 narrowed
+ * them to 0x4000..0x4FFF to leave room for demultiplexing RTP and DTLS on
+ * one port, which does not arise inside a DTLS session of STUN only.
+ */
 #define STUN_CHANNEL_MIN	0x4000
-#define STUN_CHANNEL_MAX	0x4fff
+#define STUN_CHANNEL_MAX	0x7fff
 /* Comprehension-required attributes not known, kept for a 420 answer. */
 #define STUN_MAX_UNKNOWN	8
 
@@ -99,7 +104,6 @@ enum stun_error {
 	STUN_ERR_FINGERPRINT_NOT_LAST,
 	STUN_ERR_BAD_FINGERPRINT,	/* the CRC does not match */
 	STUN_ERR_AFTER_INTEGRITY,	/* attributes after MESSAGE-INTEGRITY */
-	STUN_ERR_BAD_CHANNEL,		/* ChannelData: a reserved channel */
 	STUN_ERR_NO_SPACE,		/* building: the buffer is too small */
 	STUN_ERR_MAX,
 };
@@ -150,8 +154,8 @@ enum stun_kind stun_classify(const uint8_t *p, size_t len);
 enum stun_error stun_parse(const uint8_t *p, size_t len, struct stun_msg *m);
 
 /*
- * Check p[0..len) as one ChannelData message: a channel in 0x4000..0x4FFF
- * and a length that the datagram holds, with at most the padding to four
+ * Check p[0..len) as one ChannelData message: its first two bits 01 (a
+ * channel in 0x4000..0x7FFF) and a length that the datagram holds, with at most the padding to four
  * after it.  *channel and *datalen are set on success.
  */
 enum stun_error stun_channel_data_check(const uint8_t *p, size_t len,
