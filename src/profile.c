@@ -46,6 +46,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 7350, RFC 8489, RFC 8656",
 		.dtls_port = 5349,
 		.clear_port = 3478,
+		.adapter = &adapter_stun,
 	},
 	{
 		.name = "sip",

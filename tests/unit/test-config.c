@@ -1400,6 +1400,8 @@ static void test_profiles(void **state)
 			assert_ptr_equal(p->adapter, &adapter_diameter);
 		else if (strcmp(p->name, "snmp") == 0)
 			assert_ptr_equal(p->adapter, &adapter_snmp);
+		else if (strcmp(p->name, "stun") == 0)
+			assert_ptr_equal(p->adapter, &adapter_stun);
 		else
 			assert_null(p->adapter);
 		assert_non_null(p->protected_ports);
