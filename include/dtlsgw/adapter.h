@@ -86,5 +86,7 @@ extern const struct adapter_ops adapter_raw;
 extern const struct adapter_ops adapter_radius;
 extern const struct adapter_ops adapter_diameter;
 extern const struct adapter_ops adapter_snmp;
+extern const struct adapter_ops adapter_gre_udp;
+extern const struct adapter_ops adapter_mpls_udp;
 
 #endif
