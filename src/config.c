@@ -28,6 +28,7 @@
 #include "dtlsgw/log.h"
 #include "dtlsgw/profile.h"
 #include "dtlsgw/snmp_tsm.h"
+#include "dtlsgw/tunnel.h"
 
 #define CMDLINE		"command line"
 #define ERR_CONFIG	(-DTLSGW_ERR_CONFIG)
@@ -241,7 +242,7 @@ const char *scheme_name(enum scheme s)
 static bool scheme_supported(enum scheme s)
 {
 	return s == SCHEME_UDP || s == SCHEME_DTLS_UDP || s == SCHEME_ECHO ||
-	       s == SCHEME_TCP ||
+	       s == SCHEME_TCP || (HAVE_TUN && s == SCHEME_TUN) ||
 	       (HAVE_SCTP && (s == SCHEME_SCTP || s == SCHEME_DTLS_SCTP)) ||
 	       (HAVE_DCCP && (s == SCHEME_DCCP || s == SCHEME_DTLS_DCCP));
 }
@@ -333,6 +334,19 @@ static int check_dccp_params(const struct endpoint *ep, char *msg,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * The query parameters of a tun:// URI (src/tunnel.c): their syntax here;
+ * what the path leaves for the MTU, once the route's other side is known.
+ */
+static int check_tun_params(const struct endpoint *ep, char *msg,
+			    size_t msglen)
+{
+	struct endpoint lenient = { .scheme = SCHEME_UDP, .host = "0.0.0.0" };
+	struct tunnel_conf tc;
+
+	return tunnel_conf_parse(ep, &lenient, &tc, msg, msglen);
 }
 
 /* Whether an endpoint of this scheme has a port. */
@@ -1153,6 +1167,8 @@ static int check_endpoint(const struct endpoint *ep, bool listen, char *msg,
 		return check_sctp_params(ep, msg, msglen);
 	if (ep->scheme == SCHEME_DCCP || ep->scheme == SCHEME_DTLS_DCCP)
 		return check_dccp_params(ep, msg, msglen);
+	if (ep->scheme == SCHEME_TUN)
+		return check_tun_params(ep, msg, msglen);
 	return 0;
 }
 
@@ -2440,7 +2456,12 @@ void config_usage(FILE *f)
 "URI:    SCHEME://HOST[:PORT][?key=value&...]     HOST may be [IPv6]\n"
 "SCHEME: udp  dtls (= dtls+udp)  sctp  dtls+sctp  dccp  dtls+dccp  tcp  tun\n"
 "        echo; the port defaults to the profile's standard port for that\n"
-"        side; echo is a forward only, tun is not built yet\n"
+"        side; echo is a forward only\n"
+#if HAVE_TUN
+"        tun://NAME: ?addr=A.B.C.D/N ?addr6=X::Y/N ?mtu=N (from path-mtu)\n"
+"        ?path-mtu=N (1500) ?gre-key=N ?gre-seq=0|1 ?gre-csum=0|1\n"
+"        ?labels=L1,L2 (mpls-udp) ?flows=N (16 outer source ports)\n"
+#endif
 #if HAVE_SCTP
 "        sctp: ?encap=udp|raw ?encap-port=N (UDP encapsulation, RFC 6951,\n"
 "        9899) ?streams=N (16)\n"

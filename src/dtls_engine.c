@@ -20,6 +20,7 @@
 #include "dtls_int.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
+#include "dtlsgw/tunnel.h"
 
 /* Every backend this build has, in enum engine_kind order. */
 static const struct dtls_engine_ops *const engines[] = {
@@ -188,6 +189,10 @@ enum dtls_peer_check dtls_ctx_peer_check(const struct dtls_ctx *c)
 			  "(no ca, no peer-fingerprint)", c->route);
 	return check;
 }
+
+/* src/tunnel.c sizes tunnels after the datagrams the engines write */
+_Static_assert(DTLS_MTU_DEFAULT == TUNNEL_DTLS_DATAGRAM,
+	       "TUNNEL_DTLS_DATAGRAM is DTLS_MTU_DEFAULT");
 
 int dtls_ctx_base_init(struct dtls_ctx *c, const struct dtls_engine_ops *ops,
 		       const struct dtls_ctx_params *p)

@@ -63,6 +63,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 7510",
 		.dtls_port = 6636,
 		.clear_port = 6635,
+		.adapter = &adapter_mpls_udp,
 	},
 	{
 		.name = "gre-udp",
@@ -71,6 +72,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 8086",
 		.dtls_port = 4755,
 		.clear_port = 4754,
+		.adapter = &adapter_gre_udp,
 	},
 	{
 		.name = "syslog",

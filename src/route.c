@@ -224,7 +224,8 @@ int route_def_prepare(const struct route_config *cfg,
 		def_error(err, cfg, "listen", "scheme not supported");
 		goto fail;
 	}
-	if (resolve(&cfg->listen, true, &def->listen_addr, &def->listen_len,
+	if (cfg->listen.scheme != SCHEME_TUN &&
+	    resolve(&cfg->listen, true, &def->listen_addr, &def->listen_len,
 		    msg, sizeof(msg)) != 0) {
 		def_error(err, cfg, "listen", msg);
 		goto fail;
@@ -236,7 +237,8 @@ int route_def_prepare(const struct route_config *cfg,
 			def_error(err, cfg, key, "scheme not supported");
 			goto fail;
 		}
-		if (resolve(&cfg->forward, false, &def->fwd_addr,
+		if (cfg->forward.scheme != SCHEME_TUN &&
+		    resolve(&cfg->forward, false, &def->fwd_addr,
 			    &def->fwd_len, msg, sizeof(msg)) != 0) {
 			def_error(err, cfg, key, msg);
 			goto fail;
@@ -1106,6 +1108,7 @@ static int session_fwd_open(struct session *s)
 		.addr = (const struct sockaddr *)&def->fwd_addr,
 		.addrlen = def->fwd_len,
 		.ep = &def->cfg->forward,
+		.peer_ep = &def->cfg->listen,
 		.pool = worker_pool(r->w),
 		.unconnected = r->fwd_ports,
 		.framing = def->adapter.ops != NULL ? def->adapter.ops->framing
@@ -1522,6 +1525,7 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 		.addr = (const struct sockaddr *)&def->listen_addr,
 		.addrlen = def->listen_len,
 		.ep = &cfg->listen,
+		.peer_ep = &cfg->forward,
 		.framing = def->adapter.ops != NULL ? def->adapter.ops->framing
 						    : NULL,
 		.pool = worker_pool(w),
@@ -1566,7 +1570,7 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 		return ret;
 	}
 	for (size_t i = 0; i < nports; i++) {
-		struct sockaddr_storage ss;
+		struct sockaddr_storage ss = { .ss_family = AF_UNSPEC };
 
 		memcpy(&ss, &def->listen_addr, def->listen_len);
 		if (ss.ss_family == AF_INET)

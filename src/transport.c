@@ -27,6 +27,10 @@ const struct transport_ops *transport_lookup(enum scheme scheme)
 	case SCHEME_DTLS_DCCP:
 		return &transport_dccp;
 #endif
+#if HAVE_TUN
+	case SCHEME_TUN:
+		return &transport_tun;
+#endif
 #if HAVE_SCTP
 	case SCHEME_SCTP:
 	case SCHEME_DTLS_SCTP:

@@ -87,5 +87,7 @@ extern const struct adapter_ops adapter_radius;
 extern const struct adapter_ops adapter_diameter;
 extern const struct adapter_ops adapter_snmp;
 extern const struct adapter_ops adapter_stun;
+extern const struct adapter_ops adapter_gre_udp;
+extern const struct adapter_ops adapter_mpls_udp;
 
 #endif

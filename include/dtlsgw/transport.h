@@ -73,6 +73,7 @@ struct transport_params {
 	const struct sockaddr	*addr;		/* LISTEN: local; CONNECT: remote */
 	socklen_t		 addrlen;
 	const struct endpoint	*ep;		/* the URI, for its parameters */
+	const struct endpoint	*peer_ep;	/* the route's other side's URI (tun) */
 	struct dgram_pool	*pool;		/* where recv takes its buffers */
 	bool			 reuseport;	/* several workers share the port */
 	/*
@@ -226,5 +227,6 @@ extern const struct transport_ops transport_dccp;	/* where HAVE_DCCP */
 /* The DCCP stack's counters, CCID 2's window among them (SIGUSR1). */
 void transport_dccp_log_stats(void);
 extern const struct transport_ops transport_tcp;
+extern const struct transport_ops transport_tun;	/* where HAVE_TUN */
 
 #endif

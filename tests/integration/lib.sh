@@ -175,6 +175,34 @@ stat_value() {
 		grep -Eo " $3=[0-9]+" | cut -d= -f2
 }
 
+# netns_pair NAME ADDR_A ADDR_B: namespaces $A and $B (NAME and the PID in
+# their names) joined by a veth pair ($VA in A with ADDR_A/24, $VB in B
+# with ADDR_B/24), loopbacks up; deleted at exit (root).
+netns_pair() {
+	A=dtlsgw-$1-a-$$
+	B=dtlsgw-$1-b-$$
+	VA=$(printf '%.6sa%s' "$1" $$)
+	VB=$(printf '%.6sb%s' "$1" $$)
+	trap netns_cleanup EXIT
+	ip netns add "$A" && ip netns add "$B" || fail "cannot create namespaces"
+	ip link add "$VA" type veth peer name "$VB" || fail "cannot create veth"
+	ip link set "$VA" netns "$A" && ip link set "$VB" netns "$B" ||
+		fail "cannot move the veth ends"
+	ip -n "$A" addr add "$2/24" dev "$VA"
+	ip -n "$B" addr add "$3/24" dev "$VB"
+	for _ns in "$A" "$B"; do
+		ip -n "$_ns" link set lo up
+	done
+	ip -n "$A" link set "$VA" up
+	ip -n "$B" link set "$VB" up
+}
+
+netns_cleanup() {
+	cleanup
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+}
+
 # capture_start FILTER: tshark on lo writes $T/cap.pcapng (root).
 capture_start() {
 	command -v tshark >/dev/null || fail "tshark is not installed"

@@ -14,27 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v nft >/dev/null || fail "nft is not installed (nftables)"
-A=dtlsgw-dccp-a-$$
-B=dtlsgw-dccp-b-$$
-VA=dga$$
-VB=dgb$$
-netns_cleanup() {
-	cleanup
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-}
-trap netns_cleanup EXIT
-ip netns add "$A" && ip netns add "$B" || fail "cannot create namespaces"
-ip link add "$VA" type veth peer name "$VB" || fail "cannot create veth"
-ip link set "$VA" netns "$A" && ip link set "$VB" netns "$B" ||
-	fail "cannot move the veth ends"
-ip -n "$A" addr add 10.201.0.1/24 dev "$VA"
-ip -n "$B" addr add 10.201.0.2/24 dev "$VB"
-for ns in "$A" "$B"; do
-	ip -n "$ns" link set lo up
-done
-ip -n "$A" link set "$VA" up
-ip -n "$B" link set "$VB" up
+netns_pair dccp 10.201.0.1 10.201.0.2
 
 S=5238		# the DCCP port: any, the namespace is ours
 E=7		# the echo service, in B

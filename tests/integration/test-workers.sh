@@ -53,6 +53,13 @@ ok "SIGHUP with two workers"
 kill -TERM "$PID_server"
 wait "$PID_server"
 [ $? = 0 ] || fail "exit status on SIGTERM"
+# the client side reads the close_notifys after the server side is gone
+n=50
+while [ "$(count_log "$T/client.log" "close_notify from the forward side")" -lt 40 ] &&
+	[ "$n" -gt 0 ]; do
+	sleep 0.1
+	n=$((n - 1))
+done
 [ "$(count_log "$T/client.log" "close_notify from the forward side")" -ge 40 ] ||
 	fail "not every session got close_notify"
 ok "SIGTERM: every worker's sessions closed with close_notify, exit 0"

@@ -585,8 +585,10 @@ static const struct file_bad file_cases[] = {
 	  "forward", "scheme 'dtls+dccp' is not supported by this build yet",
 	  NULL },
 #endif
-	{ "[r]\nforward = tun://tun0\n", 2, "forward", "scheme 'tun'", NULL },
-	{ "[r]\nforward = tun://tun0\n", 2, "forward", "scheme 'tun'", NULL },
+	{ "[r]\nforward = tun://tun0?mtu=10\n", 2, "forward",
+	  "mtu=10: a number from 576", NULL },
+	{ "[r]\nforward = tun://tun0?color=blue\n", 2, "forward",
+	  "unknown tun parameter 'color'", NULL },
 	{ "[r]\nlisten = echo://\n", 2, "listen",
 	  "echo:// can only be a forward", NULL },
 	/* config_finish() */
@@ -959,8 +961,8 @@ static const struct args_bad args_cases[] = {
 	  "DTLS out) is not supported yet", NULL },
 	{ { "-l", "udp//h", F, NULL }, NULL, "listen", "invalid URI 'udp//h'",
 	  NULL },
-	{ { "-l", "tun://tun0", F, NULL }, NULL, "listen",
-	  "scheme 'tun' is not supported by this build yet", NULL },
+	{ { "-l", "tun://tun0?labels=1", F, NULL }, NULL, "listen",
+	  "labels=1: 1 to 16 MPLS labels", NULL },
 	{ { L, "-p", "ftp", F, NULL }, NULL, "proto", "unknown profile 'ftp'",
 	  NULL },
 	{ { L, NULL }, NULL, "forward", "route route-1: no forward", NULL },
@@ -1402,6 +1404,10 @@ static void test_profiles(void **state)
 			assert_ptr_equal(p->adapter, &adapter_snmp);
 		else if (strcmp(p->name, "stun") == 0)
 			assert_ptr_equal(p->adapter, &adapter_stun);
+		else if (strcmp(p->name, "gre-udp") == 0)
+			assert_ptr_equal(p->adapter, &adapter_gre_udp);
+		else if (strcmp(p->name, "mpls-udp") == 0)
+			assert_ptr_equal(p->adapter, &adapter_mpls_udp);
 		else
 			assert_null(p->adapter);
 		assert_non_null(p->protected_ports);
