@@ -54,6 +54,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 3261 transport rules",
 		.dtls_port = 5061,
 		.clear_port = 5060,
+		.adapter = &adapter_sip,
 	},
 	{
 		.name = "mpls-udp",

@@ -86,5 +86,6 @@ extern const struct adapter_ops adapter_raw;
 extern const struct adapter_ops adapter_radius;
 extern const struct adapter_ops adapter_diameter;
 extern const struct adapter_ops adapter_snmp;
+extern const struct adapter_ops adapter_sip;
 
 #endif
