@@ -79,6 +79,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 6012",
 		.dtls_port = 6514,
 		.clear_port = 514,
+		.adapter = &adapter_syslog,
 	},
 	{
 		.name = "dns",

@@ -87,5 +87,6 @@ extern const struct adapter_ops adapter_radius;
 extern const struct adapter_ops adapter_diameter;
 extern const struct adapter_ops adapter_snmp;
 extern const struct adapter_ops adapter_sip;
+extern const struct adapter_ops adapter_syslog;
 
 #endif

@@ -149,6 +149,18 @@ diam_server() {
 		fail "diamtool server $1 on $2"
 }
 
+# s_server PORT: openssl s_server -dtls1_2 on 127.0.0.1:PORT with the test
+# certificate (call certs first); what the test writes to fd 7 it sends,
+# what it receives lands in $T/s_server.log.
+s_server() {
+	mkfifo "$T/s_server.in"
+	start s_server sh -c "exec openssl s_server -dtls1_2 \
+		-accept 127.0.0.1:$1 -cert $C/server.pem -key $C/server.key \
+		-quiet <'$T/s_server.in'"
+	exec 7>"$T/s_server.in"
+	sleep 0.5
+}
+
 certs() {
 	"$MKCERTS" "$T/certs" || fail "cannot make certificates"
 	C=$T/certs
