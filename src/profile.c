@@ -88,6 +88,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 8094",
 		.dtls_port = 853,
 		.clear_port = 53,
+		.adapter = &adapter_dns,
 	},
 	{
 		.name = "raw",

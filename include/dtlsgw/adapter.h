@@ -88,5 +88,6 @@ extern const struct adapter_ops adapter_diameter;
 extern const struct adapter_ops adapter_snmp;
 extern const struct adapter_ops adapter_sip;
 extern const struct adapter_ops adapter_syslog;
+extern const struct adapter_ops adapter_dns;
 
 #endif

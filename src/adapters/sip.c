@@ -19,25 +19,20 @@
 #include "dtlsgw/log.h"
 #include "dtlsgw/session.h"
 #include "dtlsgw/sip.h"
+#include "drop.h"
 
 static enum adapter_verdict check(struct session *s, struct dgram *d,
 				  const char *way)
 {
 	struct sip_msg m;
 	enum sip_error e;
-	char n[160];
 
 	if (sip_is_keepalive(d->data, d->len))
 		return ADAPTER_PASS;
 	e = sip_parse(d->data, d->len, &m);
-	if (e != SIP_OK) {
-		session_adapter_drop(s, (unsigned int)e);
-		if (log_enabled(LOG_LEVEL_DEBUG))
-			log_debug("%s: %s: %zu bytes %s dropped: %s",
-				  __func__, session_name(s, n, sizeof(n)),
-				  d->len, way, sip_error_name(e));
-		return ADAPTER_DROP;
-	}
+	if (e != SIP_OK)
+		return adapter_drop(s, d, (unsigned int)e, sip_error_names,
+				    way);
 	/* RFC 3261 18.3: what follows the body is discarded */
 	d->len = m.len;
 	return ADAPTER_PASS;

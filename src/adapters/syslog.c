@@ -22,18 +22,12 @@
 #include "dtlsgw/session.h"
 #include "dtlsgw/syslog.h"
 #include "dtlsgw/worker.h"
+#include "drop.h"
 
 static enum adapter_verdict drop(struct session *s, struct dgram *d,
 				 enum syslog_error e, const char *way)
 {
-	char n[160];
-
-	session_adapter_drop(s, (unsigned int)e);
-	if (log_enabled(LOG_LEVEL_DEBUG))
-		log_debug("%s: %s: %zu bytes %s dropped: %s", __func__,
-			  session_name(s, n, sizeof(n)), d->len, way,
-			  syslog_error_names[e]);
-	return ADAPTER_DROP;
+	return adapter_drop(s, d, (unsigned int)e, syslog_error_names, way);
 }
 
 /* A message heading into DTLS: "MSG-LEN SP" in front of it. */

@@ -135,6 +135,21 @@ echo_server() {
 	wait_log "$T/echo-$1.log" 'echo ready' 5 || fail "echo server on $1"
 }
 
+# sink_through PROFILE: a sink (udptool dump) behind a server side and a
+# client side of PROFILE; the client side's port in $SINK_PORT, each
+# datagram the sink got, in hex, a line of $T/dump.log.
+sink_through() {
+	_sink_d=$(free_port)
+	start dump "$UDPTOOL" dump 127.0.0.1 "$_sink_d"
+	wait_log "$T/dump.log" 'dump ready' 5 || fail "udptool dump"
+	_sink_p=$(free_port)
+	gw sink-server -l "dtls://127.0.0.1:$_sink_p" \
+		-f "udp://127.0.0.1:$_sink_d" -p "$1"
+	SINK_PORT=$(free_port)
+	gw sink-client -l "udp://127.0.0.1:$SINK_PORT" \
+		-f "dtls://127.0.0.1:$_sink_p" -p "$1"
+}
+
 # A free TCP port on loopback.
 free_tcp_port() {
 	fresh_port "${DIAMTOOL:?set DIAMTOOL to the diamtool binary}"

@@ -91,14 +91,8 @@ grep -q "got OPTIONS sip:127.0.0.1 from" "$T/kamailio.log" &&
 ok "malformed messages dropped and counted (body_short, start_line, missing_header, line_end)"
 
 # bytes past Content-Length are cut off: what the server side forwards
-D=$(free_port)
-start dump "$UDPTOOL" dump 127.0.0.1 "$D"
-wait_log "$T/dump.log" 'dump ready' 5 || fail "udptool dump"
-P2=$(free_port)
-gw server2 -l "dtls://127.0.0.1:$P2" -f "udp://127.0.0.1:$D" -p sip
-L2=$(free_port)
-gw client2 -l "udp://127.0.0.1:$L2" -f "dtls://127.0.0.1:$P2" -p sip
-L=$L2
+sink_through sip
+L=$SINK_PORT
 msg trim 3 'abcEXTRA' | send
 want=$(msg trim 3 abc | od -An -tx1 -v | tr -d ' \n')
 wait_log "$T/dump.log" "^$want\$" 10 ||
