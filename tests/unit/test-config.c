@@ -1400,6 +1400,12 @@ static void test_profiles(void **state)
 			assert_ptr_equal(p->adapter, &adapter_diameter);
 		else if (strcmp(p->name, "snmp") == 0)
 			assert_ptr_equal(p->adapter, &adapter_snmp);
+		else if (strcmp(p->name, "sip") == 0)
+			assert_ptr_equal(p->adapter, &adapter_sip);
+		else if (strcmp(p->name, "syslog") == 0)
+			assert_ptr_equal(p->adapter, &adapter_syslog);
+		else if (strcmp(p->name, "dns") == 0)
+			assert_ptr_equal(p->adapter, &adapter_dns);
 		else
 			assert_null(p->adapter);
 		assert_non_null(p->protected_ports);
