@@ -55,6 +55,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 3261 transport rules",
 		.dtls_port = 5061,
 		.clear_port = 5060,
+		.adapter = &adapter_sip,
 	},
 	{
 		.name = "mpls-udp",
@@ -81,6 +82,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 6012",
 		.dtls_port = 6514,
 		.clear_port = 514,
+		.adapter = &adapter_syslog,
 	},
 	{
 		.name = "dns",
@@ -89,6 +91,7 @@ static const struct profile profiles[] = {
 		.standard = "RFC 8094",
 		.dtls_port = 853,
 		.clear_port = 53,
+		.adapter = &adapter_dns,
 	},
 	{
 		.name = "raw",

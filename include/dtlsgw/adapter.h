@@ -89,5 +89,8 @@ extern const struct adapter_ops adapter_snmp;
 extern const struct adapter_ops adapter_stun;
 extern const struct adapter_ops adapter_gre_udp;
 extern const struct adapter_ops adapter_mpls_udp;
+extern const struct adapter_ops adapter_sip;
+extern const struct adapter_ops adapter_syslog;
+extern const struct adapter_ops adapter_dns;
 
 #endif

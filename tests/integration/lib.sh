@@ -135,6 +135,21 @@ echo_server() {
 	wait_log "$T/echo-$1.log" 'echo ready' 5 || fail "echo server on $1"
 }
 
+# sink_through PROFILE: a sink (udptool dump) behind a server side and a
+# client side of PROFILE; the client side's port in $SINK_PORT, each
+# datagram the sink got, in hex, a line of $T/dump.log.
+sink_through() {
+	_sink_d=$(free_port)
+	start dump "$UDPTOOL" dump 127.0.0.1 "$_sink_d"
+	wait_log "$T/dump.log" 'dump ready' 5 || fail "udptool dump"
+	_sink_p=$(free_port)
+	gw sink-server -l "dtls://127.0.0.1:$_sink_p" \
+		-f "udp://127.0.0.1:$_sink_d" -p "$1"
+	SINK_PORT=$(free_port)
+	gw sink-client -l "udp://127.0.0.1:$SINK_PORT" \
+		-f "dtls://127.0.0.1:$_sink_p" -p "$1"
+}
+
 # A free TCP port on loopback.
 free_tcp_port() {
 	fresh_port "${DIAMTOOL:?set DIAMTOOL to the diamtool binary}"
@@ -147,6 +162,18 @@ diam_server() {
 		"${3:-127.0.0.1}" "$2" ${4:+"$4"}
 	wait_log "$T/$1.log" 'diamtool server ready' 5 ||
 		fail "diamtool server $1 on $2"
+}
+
+# s_server PORT: openssl s_server -dtls1_2 on 127.0.0.1:PORT with the test
+# certificate (call certs first); what the test writes to fd 7 it sends,
+# what it receives lands in $T/s_server.log.
+s_server() {
+	mkfifo "$T/s_server.in"
+	start s_server sh -c "exec openssl s_server -dtls1_2 \
+		-accept 127.0.0.1:$1 -cert $C/server.pem -key $C/server.key \
+		-quiet <'$T/s_server.in'"
+	exec 7>"$T/s_server.in"
+	sleep 0.5
 }
 
 certs() {

@@ -6,12 +6,8 @@ certs
 
 L=$(free_port)
 S=$(free_port)
-mkfifo "$T/s_server.in"
 # s_server's stdin stays open on the fifo; what we write there, it sends
-start s_server sh -c "exec openssl s_server -dtls1_2 -accept 127.0.0.1:$S \
-	-cert $C/server.pem -key $C/server.key -quiet <'$T/s_server.in'"
-exec 7>"$T/s_server.in"
-sleep 0.5
+s_server "$S"
 gw gw -l "udp://127.0.0.1:$L" -f "dtls://127.0.0.1:$S" --ca "$C/ca.pem"
 
 echo "ping from a cleartext client" >"$T/client.in"

@@ -1408,6 +1408,12 @@ static void test_profiles(void **state)
 			assert_ptr_equal(p->adapter, &adapter_gre_udp);
 		else if (strcmp(p->name, "mpls-udp") == 0)
 			assert_ptr_equal(p->adapter, &adapter_mpls_udp);
+		else if (strcmp(p->name, "sip") == 0)
+			assert_ptr_equal(p->adapter, &adapter_sip);
+		else if (strcmp(p->name, "syslog") == 0)
+			assert_ptr_equal(p->adapter, &adapter_syslog);
+		else if (strcmp(p->name, "dns") == 0)
+			assert_ptr_equal(p->adapter, &adapter_dns);
 		else
 			assert_null(p->adapter);
 		assert_non_null(p->protected_ports);
