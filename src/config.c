@@ -2079,7 +2079,9 @@ static int default_port(struct endpoint *ep, const struct profile *p,
 
 /*
  * The snmp keys only with proto snmp; its server side (DTLS in, cleartext
- * out) needs both; its client side is not there yet.
+ * out) needs both; its client side (cleartext in, DTLS out) the
+ * communities it accepts, and no cert-sec-name (the agent maps the
+ * gateway's certificate).
  */
 static int check_snmp(const struct route_config *r, struct config_error *err)
 {
@@ -2095,10 +2097,15 @@ static int check_snmp(const struct route_config *r, struct config_error *err)
 					 r->name);
 		return 0;
 	}
-	if (!ldtls && fdtls)
-		return set_error(err, r->where, "forward", "route %s: the "
-				 "snmp client side (cleartext in, DTLS out) is "
-				 "not supported yet", r->name);
+	if (!ldtls && fdtls && r->nsnmp_rules > 0)
+		return set_error(err, r->where, "cert-sec-name", "route %s: "
+				 "only on the snmp server side (DTLS in): on "
+				 "the client side the agent maps the gateway's "
+				 "certificate", r->name);
+	if (!ldtls && fdtls && r->nsnmp_communities == 0)
+		return set_error(err, r->where, "snmp-community", "route %s: "
+				 "the snmp client side needs snmp-community "
+				 "(the communities it accepts)", r->name);
 	if (!ldtls || fdtls)
 		return 0;
 	if (r->nsnmp_rules == 0)
