@@ -935,6 +935,7 @@ enum key_id {
 	K_WATCHDOG,
 	K_CERT_SEC_NAME,
 	K_SNMP_COMMUNITY,
+	K_SNMP_MAP,
 	K_CONFIG,
 	K_CHECK,
 	K_LIST_PROTOCOLS,
@@ -991,6 +992,7 @@ static const struct key_def {
 	[K_CERT_SEC_NAME] = { "cert-sec-name", 0, KF_ROUTE | KF_REPEAT },
 	[K_SNMP_COMMUNITY] = { "snmp-community", 0,
 			       KF_ROUTE | KF_REPEAT | KF_SECRET },
+	[K_SNMP_MAP] = { "snmp-map", 0, KF_ROUTE | KF_REPEAT | KF_SECRET },
 	[K_CONFIG] = { "config", 'c', KF_CLI },
 	[K_CHECK] = { "check", 0, KF_CLI | KF_FLAG },
 	[K_LIST_PROTOCOLS] = { "list-protocols", 0, KF_CLI | KF_FLAG },
@@ -1217,12 +1219,16 @@ static int add_snmp_rule(struct route_config *r, const char *value, char *msg,
 	return 0;
 }
 
-/* One more --snmp-community; the community never reaches msg. */
+/*
+ * One more --snmp-community, or snmp-map (map: its spelling); the
+ * community never reaches msg.
+ */
 static int add_snmp_community(struct route_config *r, const char *value,
-			      char *msg, size_t msglen)
+			      bool map, char *msg, size_t msglen)
 {
 	struct snmp_community_map m, *maps;
-	int rc = snmp_community_parse(value, &m, msg, msglen);
+	int rc = map ? snmp_map_parse(value, &m, msg, msglen)
+		     : snmp_community_parse(value, &m, msg, msglen);
 
 	if (rc < 0)
 		return rc;
@@ -1364,7 +1370,9 @@ static int apply_key(struct config *cfg, struct route_config *r,
 	case K_CERT_SEC_NAME:
 		return add_snmp_rule(r, value, msg, msglen);
 	case K_SNMP_COMMUNITY:
-		return add_snmp_community(r, value, msg, msglen);
+	case K_SNMP_MAP:
+		return add_snmp_community(r, value, id == K_SNMP_MAP, msg,
+					  msglen);
 	case K_STATUS_SERVER:
 		r->radius_set |= RADIUS_SET_STATUS;
 		if (strcmp(value, "forward") == 0)
@@ -2504,6 +2512,8 @@ void config_usage(FILE *f)
 "  --snmp-community \"SECNAME COMMUNITY\"\n"
 "                              snmp: the v2c community that stands for\n"
 "                              SECNAME on the cleartext side (repeatable)\n"
+"  --snmp-map \"SECNAME community=COMMUNITY\"\n"
+"                              snmp: the same map, another spelling\n"
 "\n"
 "A fingerprint is sha256: followed by 64 hex digits, with or without\n"
 "colons.  Options also take the form --key=value.\n",

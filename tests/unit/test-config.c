@@ -958,6 +958,13 @@ static const struct args_bad args_cases[] = {
 	    "snmp", NULL }, NULL, "snmp-community", "the snmp client side "
 	  "needs snmp-community", NULL },
 	{ { "-l", "udp://127.0.0.1:1", "-f", "dtls://127.0.0.1:2", "-p",
+	    "snmp", "--snmp-map", "n public", NULL }, NULL, "snmp-map",
+	  "expected \"NAME community=COMMUNITY\"", "public" },
+	{ { "-l", "udp://127.0.0.1:1", "-f", "dtls://127.0.0.1:2", "-p",
+	    "snmp", "--snmp-map", "n community=public", "--snmp-community",
+	    "n other", NULL }, NULL, "snmp-community",
+	  "security name 'n' given a community twice", "public" },
+	{ { "-l", "udp://127.0.0.1:1", "-f", "dtls://127.0.0.1:2", "-p",
 	    "snmp", "--snmp-community", "n public", "--cert-sec-name",
 	    "1 " FP " --cn", NULL }, NULL, "cert-sec-name", "only on the snmp "
 	  "server side", "public" },
