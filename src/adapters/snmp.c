@@ -19,19 +19,22 @@
  * 3412 section 7.1), contextEngineID and contextName.  An SNMPv2-Trap goes
  * on the same way and gets no answer.  The RFC 5343 probe that net-snmp
  * sends first (a Get of snmpEngineID.0 with the localEngineID as
- * contextEngineID) is a request like the others: the agent's answer
- * carries its engine ID.
+ * contextEngineID) the gateway answers itself with its own snmpEngineID:
+ * to the manager the gateway is the SNMPv3 engine (RFC 3584), and a
+ * notification receiver such as snmptrapd answers no Get.
  *
  * Client side (cleartext listening, DTLS forwarding): a v2c manager's
  * community, one of --snmp-community, lets its message through; the
  * security name the agent gives it is the one its certSecName maps the
  * gateway's certificate to.  Requests and informs become SNMPv3/TSM
  * (authPriv, reportable, RFC 6353 section 5.2: TSM over DTLS is always
- * authPriv) with a msgID of ours.  A request's contextEngineID is the
- * agent's snmpEngineID, learned once per session with the RFC 5343 probe;
- * a notification's is the gateway's own (RFC 3584 section 5.2.1), drawn
- * at random for the route.  The answer goes back as v2c with the
- * manager's request-id and community.  A Report (wrong engine ID, a
+ * authPriv) with a msgID of ours.  Their contextEngineID is the remote
+ * engine's snmpEngineID (an inform's too, as net-snmp's snmpinform does),
+ * learned once per session with the RFC 5343 probe; a trap's is the
+ * gateway's own (RFC 3584 section 5.2.1), drawn at random for the route.
+ * Every manager shares one DTLS session (net-snmp 5.9.3's dtlsudp fails
+ * new connections while another is open).  The answer goes back as v2c
+ * with the manager's request-id and community.  A Report (wrong engine ID, a
  * context the agent does not know) sends the request again after a new
  * discovery, once; then the manager gets genErr.
  *
@@ -290,6 +293,69 @@ static struct dgram *encode(struct session *s, const struct snmp_msg *m)
 	return out;
 }
 
+/* snmpEngineID.0 (SNMP-FRAMEWORK-MIB, RFC 3411): 1.3.6.1.6.3.10.2.1.1.0 */
+static const uint8_t oid_engine_id[] = {
+	0x2b, 0x06, 0x01, 0x06, 0x03, 0x0a, 0x02, 0x01, 0x01, 0x00,
+};
+
+/* A Get of snmpEngineID.0: the RFC 5343 probe's one binding, value NULL */
+static const uint8_t probe_varbinds[] = {
+	0x30, 0x10, 0x30, 0x0e, 0x06, 0x0a,
+	0x2b, 0x06, 0x01, 0x06, 0x03, 0x0a, 0x02, 0x01, 0x01, 0x00,
+	0x05, 0x00,
+};
+
+/* Whether the PDU's first binding is snmpEngineID.0: its value then. */
+static bool engine_id_binding(const struct snmp_pdu *pdu, uint8_t *tag,
+			      struct snmp_bytes *value)
+{
+	struct snmp_bytes name;
+
+	return snmp_varbind_first(pdu->varbinds.p, pdu->varbinds.len, &name,
+				  tag, value) &&
+	       name.len == sizeof(oid_engine_id) &&
+	       memcmp(name.p, oid_engine_id, name.len) == 0;
+}
+
+/*
+ * The RFC 5343 probe, answered here with the gateway's own snmpEngineID:
+ * the manager's SNMPv3 engine is the gateway (RFC 3584: a v2c agent or
+ * notification receiver has none to give; snmptrapd answers no Get).
+ * True when m was the probe and d is consumed.
+ */
+static bool answer_probe(struct snmp_session *ss, struct dgram *d,
+			 const struct snmp_msg *m)
+{
+	uint8_t vb[64], tag;
+	struct snmp_bytes value;
+	struct ber_writer w;
+	struct snmp_msg v3;
+	struct dgram *out;
+
+	if (m->pdu.type != SNMP_PDU_GET ||
+	    m->context_engine_id.len != SNMP_LOCAL_ENGINE_ID_LEN ||
+	    memcmp(m->context_engine_id.p, SNMP_LOCAL_ENGINE_ID,
+		   SNMP_LOCAL_ENGINE_ID_LEN) != 0 ||
+	    snmp_varbinds_count(m->pdu.varbinds.p, m->pdu.varbinds.len) != 1 ||
+	    !engine_id_binding(&m->pdu, &tag, &value))
+		return false;
+	ber_writer_init(&w, vb, sizeof(vb));
+	ber_put_tlv(&w, BER_OCTET_STRING, ss->sr->own_engine, OWN_ENGINE_LEN);
+	ber_put_tlv(&w, BER_OID, oid_engine_id, sizeof(oid_engine_id));
+	ber_put_container(&w, BER_SEQUENCE, 0);
+	ber_put_container(&w, BER_SEQUENCE, 0);
+	v3 = *m;
+	v3.flags = m->flags & (SNMP_FLAG_AUTH | SNMP_FLAG_PRIV);
+	v3.pdu.type = SNMP_PDU_RESPONSE;
+	v3.pdu.varbinds.p = vb + w.pos;
+	v3.pdu.varbinds.len = ber_written(&w);
+	out = encode(ss->s, &v3);
+	dgram_free(d);
+	if (out != NULL)
+		session_send_down(ss->s, out);
+	return true;
+}
+
 /* A TSM request from the manager, on its way to the agent as v2c. */
 static enum adapter_verdict server_request(struct snmp_session *ss,
 					   struct dgram *d)
@@ -311,6 +377,8 @@ static enum adapter_verdict server_request(struct snmp_session *ss,
 		return drop(s, DROP_NOT_REQUEST);
 	if (m.context_name.len > CONTEXT_NAME_MAX)
 		return drop(s, DROP_CONTEXT_NAME);
+	if (answer_probe(ss, d, &m))
+		return ADAPTER_CONSUMED;
 	if (ss->pending == NULL) {
 		ss->pending = calloc(PENDING_MAX, sizeof(*ss->pending));
 		if (ss->pending == NULL)
@@ -434,18 +502,6 @@ static enum adapter_verdict server_response(struct snmp_session *ss,
 
 /* The client side ------------------------------------------------------- */
 
-/* snmpEngineID.0 (SNMP-FRAMEWORK-MIB, RFC 3411): 1.3.6.1.6.3.10.2.1.1.0 */
-static const uint8_t oid_engine_id[] = {
-	0x2b, 0x06, 0x01, 0x06, 0x03, 0x0a, 0x02, 0x01, 0x01, 0x00,
-};
-
-/* A Get of snmpEngineID.0: the RFC 5343 probe's one binding, value NULL */
-static const uint8_t probe_varbinds[] = {
-	0x30, 0x10, 0x30, 0x0e, 0x06, 0x0a,
-	0x2b, 0x06, 0x01, 0x06, 0x03, 0x0a, 0x02, 0x01, 0x01, 0x00,
-	0x05, 0x00,
-};
-
 /* Whether b holds the community s (a secret: compared in constant time). */
 static bool community_is(const struct snmp_bytes *b, const char *s)
 {
@@ -520,7 +576,7 @@ static void client_v3(const struct snmp_session *ss, struct snmp_msg *v3,
 	if (pdu->type != SNMP_PDU_TRAP)
 		v3->flags |= SNMP_FLAG_REPORTABLE;
 	v3->security_model = SNMP_SEC_MODEL_TSM;
-	if (pdu->type == SNMP_PDU_TRAP || pdu->type == SNMP_PDU_INFORM) {
+	if (pdu->type == SNMP_PDU_TRAP) {
 		v3->context_engine_id.p = ss->sr->own_engine;
 		v3->context_engine_id.len = OWN_ENGINE_LEN;
 	} else {
@@ -643,17 +699,14 @@ done:
  */
 static void discovered(struct snmp_session *ss, const struct snmp_msg *m)
 {
-	struct snmp_bytes name, value;
+	struct snmp_bytes value;
 	char n[160], hex[2 * SNMP_ENGINE_ID_MAX + 1];
 	uint8_t tag;
 	bool ok;
 
 	ss->probing = false;
 	ok = m->pdu.type == SNMP_PDU_RESPONSE && m->pdu.error_status == 0 &&
-	     snmp_varbind_first(m->pdu.varbinds.p, m->pdu.varbinds.len, &name,
-				&tag, &value) &&
-	     name.len == sizeof(oid_engine_id) &&
-	     memcmp(name.p, oid_engine_id, name.len) == 0 &&
+	     engine_id_binding(&m->pdu, &tag, &value) &&
 	     tag == BER_OCTET_STRING && value.len >= 5 &&
 	     value.len <= SNMP_ENGINE_ID_MAX;
 	if (ok) {
@@ -661,11 +714,11 @@ static void discovered(struct snmp_session *ss, const struct snmp_msg *m)
 		ss->engine_len = (uint8_t)value.len;
 		for (size_t i = 0; i < value.len; i++)
 			snprintf(hex + 2 * i, 3, "%02x", value.p[i]);
-		log_info("%s: the agent's snmpEngineID is %s",
+		log_info("%s: the remote snmpEngineID is %s",
 			 session_name(ss->s, n, sizeof(n)), hex);
 	} else {
 		session_adapter_drop(ss->s, DROP_DISCOVERY);
-		log_warnx("%s: the agent did not tell its snmpEngineID (%s): "
+		log_warnx("%s: the remote engine did not tell its snmpEngineID (%s): "
 			  "genErr to the waiting requests",
 			  session_name(ss->s, n, sizeof(n)),
 			  snmp_pdu_type_name(m->pdu.type));
@@ -739,7 +792,7 @@ static enum adapter_verdict client_request(struct snmp_session *ss,
 	c->len = d->len;
 	c->in_use = true;
 	dgram_free(d);
-	if (m.pdu.type == SNMP_PDU_INFORM || ss->engine_len > 0) {
+	if (ss->engine_len > 0) {
 		c->waiting = false;
 		creq_send(ss, c);
 		return ADAPTER_CONSUMED;

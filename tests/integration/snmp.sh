@@ -19,6 +19,12 @@
 #                                  dtlsudp:127.0.0.1:DPORT: the server
 #                                  certificate, the test CA's CN rule, read
 #                                  access for the security name "client"
+#   start_snmptrapd NAME PORT DPORT
+#                                  snmptrapd taking SNMPv2c (community
+#                                  public) on 127.0.0.1:PORT and TSM over
+#                                  DTLS (security name client) on
+#                                  dtlsudp:127.0.0.1:DPORT; what it
+#                                  receives in $T/NAME-snmptrapd.log
 #   snmp_gw_client NAME AGENTPORT [ARGS...]
 #                                  dtlsgw's snmp client side on a fresh
 #                                  port ($GWPORT): v2c community public (for
@@ -79,18 +85,43 @@ start_snmpd_tsm() {
 	_d=$T/$1
 	snmp_manager "$_d" server
 	rm "$_d/snmp.conf"
-	_cafp=$(sed 's/sha256://; s/../&:/g; s/:$//' "$C/ca.fp")
 	cat >"$_d/snmpd.conf" <<EOC
 agentAddress udp:127.0.0.1:$2,dtlsudp:127.0.0.1:$3
-[snmp] localCert server
-[snmp] trustCert ca
-certSecName 10 $_cafp --cn
+$(snmp_tsm_conf)
 rouser -s tsm client
 rocommunity public 127.0.0.1
 sysLocation dtlsgw integration test
 sysContact snmp-test@example.net
 EOC
 	run_snmpd "$1"
+}
+
+# The (D)TLS lines of an agent's or receiver's config: the server
+# certificate, the test CA, and certSecName mapping the CN of what it
+# issued.
+snmp_tsm_conf() {
+	printf '[snmp] localCert server\n[snmp] trustCert ca\n'
+	printf 'certSecName 10 %s --cn\n' \
+		"$(sed 's/sha256://; s/../&:/g; s/:$//' "$C/ca.fp")"
+}
+
+start_snmptrapd() {
+	_d=$T/$1
+	snmp_manager "$_d" server
+	rm "$_d/snmp.conf"
+	cat >"$_d/snmptrapd.conf" <<EOC
+$(snmp_tsm_conf)
+authUser log -s tsm client
+authCommunity log public
+EOC
+	# -On: numeric OIDs; -Lf: what it receives, as it comes
+	start "$1" env HOME="$_d" MIBS="" SNMPCONFPATH="$_d" \
+		SNMP_PERSISTENT_DIR="$_d/persist" \
+		snmptrapd -f -On -Lf "$T/$1-snmptrapd.log" -C \
+		-c "$_d/snmptrapd.conf" --persistentDir="$_d/persist" \
+		"udp:127.0.0.1:$2" "dtlsudp:127.0.0.1:$3"
+	wait_log "$T/$1-snmptrapd.log" 'NET-SNMP version' 10 ||
+		fail "snmptrapd $1: $(cat "$T/$1-snmptrapd.log")"
 }
 
 snmp_gw_client() {
