@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -56,6 +57,26 @@ static inline void sort_samples(uint64_t *v, size_t n)
 static inline double pct(const uint64_t *v, size_t n, double p)
 {
 	return (double)v[(size_t)(p / 100.0 * (double)(n - 1) + 0.5)] / 1000.0;
+}
+
+/*
+ * Sort n round trips (ns) and print one line: label, count, lost and the
+ * percentiles in microseconds.  1 with a message when n is 0, else 0.
+ */
+static inline int print_rtt(const char *label, uint64_t *rtt, size_t n,
+			    size_t lost)
+{
+	if (n == 0) {
+		fprintf(stderr, "nothing came back\n");
+		return 1;
+	}
+	sort_samples(rtt, n);
+	printf("%s count=%zu lost=%zu p50=%.1f p90=%.1f p99=%.1f "
+	       "p99.9=%.1f max=%.1f us\n",
+	       label, n, lost, pct(rtt, n, 50), pct(rtt, n, 90),
+	       pct(rtt, n, 99), pct(rtt, n, 99.9),
+	       (double)rtt[n - 1] / 1000.0);
+	return 0;
 }
 
 /*

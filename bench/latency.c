@@ -28,12 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench-util.h"
-#include "dtlsgw/dtls.h"
+#include "bench-dtls.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
 
-#define MAXDG 2048
 
 static int do_echo(const char *host, const char *port)
 {
@@ -63,84 +61,6 @@ static int do_echo(const char *host, const char *port)
 	}
 }
 
-struct conn {
-	int			 fd;
-	struct dtls_session	*ds;	/* NULL: plain UDP */
-};
-
-static int conn_send(void *arg, const uint8_t *buf, size_t len)
-{
-	struct conn *c = arg;
-
-	return send(c->fd, buf, len, 0) == (ssize_t)len ? 0 : -errno;
-}
-
-/* Wait up to timeout_ms for one datagram; its plaintext into buf. */
-static ssize_t conn_recv(struct conn *c, uint8_t *buf, size_t cap,
-			 int timeout_ms)
-{
-	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000u;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		int64_t left = (int64_t)(deadline - now_ns()) / 1000000;
-		uint8_t raw[MAXDG];
-		ssize_t n;
-		size_t got;
-
-		if (left < 0 || poll(&pfd, 1, (int)left) != 1)
-			return -1;
-		n = recv(c->fd, raw, sizeof(raw), 0);
-		if (n < 0)
-			continue;
-		if (c->ds == NULL) {
-			memcpy(buf, raw, (size_t)n < cap ? (size_t)n : cap);
-			return n;
-		}
-		dtls_session_input(c->ds, raw, (size_t)n);
-		if (dtls_session_read(c->ds, buf, cap, &got) == 0)
-			return (ssize_t)got;
-	}
-}
-
-static int handshake(struct conn *c, struct dtls_ctx **ctx,
-		     enum engine_kind engine, const struct sockaddr *sa,
-		     socklen_t salen)
-{
-	static const struct tls_config tls = { .verify = VERIFY_NONE };
-	struct dtls_ctx_params p = { .role = DTLS_ROLE_CLIENT, .tls = &tls,
-				     .route = "bench", .engine = engine };
-	struct dtls_io io = { .send = conn_send, .arg = c };
-	char err[256];
-	uint64_t deadline = now_ns() + 10000000000ull;
-	int ret;
-
-	if (dtls_ctx_create(&p, ctx, err, sizeof(err)) != 0) {
-		fprintf(stderr, "dtls: %s\n", err);
-		return -1;
-	}
-	c->ds = dtls_session_create(*ctx, sa, salen, NULL, &io, NULL);
-	if (c->ds == NULL)
-		return -1;
-	ret = dtls_session_handshake(c->ds);
-	while (ret == -EAGAIN && now_ns() < deadline) {
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		uint8_t raw[MAXDG];
-		ssize_t n;
-
-		if (poll(&pfd, 1, 200) != 1) {
-			dtls_session_on_timeout(c->ds);
-			continue;
-		}
-		n = recv(c->fd, raw, sizeof(raw), 0);
-		if (n > 0)
-			ret = dtls_session_input(c->ds, raw, (size_t)n);
-	}
-	if (ret != 0)
-		fprintf(stderr, "handshake: %s\n", dtls_session_error(c->ds));
-	return ret;
-}
-
 static int do_ping(bool dtls, enum engine_kind engine, const char *host,
 		   const char *port, size_t count, size_t size)
 {
@@ -149,6 +69,7 @@ static int do_ping(bool dtls, enum engine_kind engine, const char *host,
 	struct conn c = { .fd = -1 };
 	struct dtls_ctx *ctx = NULL;
 	uint8_t msg[MAXDG], got[MAXDG];
+	char label[64];
 	uint64_t *rtt;
 	size_t warm = count / 10, n = 0, lost = 0;
 
@@ -164,8 +85,8 @@ static int do_ping(bool dtls, enum engine_kind engine, const char *host,
 	if (dtls) {
 		log_set_level(LOG_LEVEL_ERROR);
 		if (dtls_global_init(NULL) != 0 ||
-		    handshake(&c, &ctx, engine, (struct sockaddr *)&ss, len) !=
-			    0)
+		    handshake(&c, &ctx, engine, (struct sockaddr *)&ss, len,
+			      NULL) != 0)
 			return 1;
 	}
 	rtt = calloc(count, sizeof(*rtt));
@@ -189,16 +110,12 @@ static int do_ping(bool dtls, enum engine_kind engine, const char *host,
 		if (i >= warm)
 			rtt[n++] = now_ns() - t0;
 	}
-	if (n == 0) {
-		fprintf(stderr, "nothing came back\n");
+	snprintf(label, sizeof(label), "%s size=%zu", dtls ? "dtls" : "udp",
+		 size);
+	if (print_rtt(label, rtt, n, lost) != 0) {
+		free(rtt);
 		return 1;
 	}
-	sort_samples(rtt, n);
-	printf("%s size=%zu count=%zu lost=%zu p50=%.1f p90=%.1f p99=%.1f "
-	       "p99.9=%.1f max=%.1f us\n",
-	       dtls ? "dtls" : "udp", size, n, lost, pct(rtt, n, 50),
-	       pct(rtt, n, 90), pct(rtt, n, 99), pct(rtt, n, 99.9),
-	       (double)rtt[n - 1] / 1000.0);
 	free(rtt);
 	if (dtls) {
 		dtls_session_shutdown(c.ds);

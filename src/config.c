@@ -949,6 +949,7 @@ enum key_id {
 	K_WATCHDOG,
 	K_CERT_SEC_NAME,
 	K_SNMP_COMMUNITY,
+	K_SNMP_MAP,
 	K_CONFIG,
 	K_CHECK,
 	K_LIST_PROTOCOLS,
@@ -1005,6 +1006,7 @@ static const struct key_def {
 	[K_CERT_SEC_NAME] = { "cert-sec-name", 0, KF_ROUTE | KF_REPEAT },
 	[K_SNMP_COMMUNITY] = { "snmp-community", 0,
 			       KF_ROUTE | KF_REPEAT | KF_SECRET },
+	[K_SNMP_MAP] = { "snmp-map", 0, KF_ROUTE | KF_REPEAT | KF_SECRET },
 	[K_CONFIG] = { "config", 'c', KF_CLI },
 	[K_CHECK] = { "check", 0, KF_CLI | KF_FLAG },
 	[K_LIST_PROTOCOLS] = { "list-protocols", 0, KF_CLI | KF_FLAG },
@@ -1233,12 +1235,16 @@ static int add_snmp_rule(struct route_config *r, const char *value, char *msg,
 	return 0;
 }
 
-/* One more --snmp-community; the community never reaches msg. */
+/*
+ * One more --snmp-community, or snmp-map (map: its spelling); the
+ * community never reaches msg.
+ */
 static int add_snmp_community(struct route_config *r, const char *value,
-			      char *msg, size_t msglen)
+			      bool map, char *msg, size_t msglen)
 {
 	struct snmp_community_map m, *maps;
-	int rc = snmp_community_parse(value, &m, msg, msglen);
+	int rc = map ? snmp_map_parse(value, &m, msg, msglen)
+		     : snmp_community_parse(value, &m, msg, msglen);
 
 	if (rc < 0)
 		return rc;
@@ -1380,7 +1386,9 @@ static int apply_key(struct config *cfg, struct route_config *r,
 	case K_CERT_SEC_NAME:
 		return add_snmp_rule(r, value, msg, msglen);
 	case K_SNMP_COMMUNITY:
-		return add_snmp_community(r, value, msg, msglen);
+	case K_SNMP_MAP:
+		return add_snmp_community(r, value, id == K_SNMP_MAP, msg,
+					  msglen);
 	case K_STATUS_SERVER:
 		r->radius_set |= RADIUS_SET_STATUS;
 		if (strcmp(value, "forward") == 0)
@@ -2095,7 +2103,9 @@ static int default_port(struct endpoint *ep, const struct profile *p,
 
 /*
  * The snmp keys only with proto snmp; its server side (DTLS in, cleartext
- * out) needs both; its client side is not there yet.
+ * out) needs both; its client side (cleartext in, DTLS out) the
+ * communities it accepts, and no cert-sec-name (the agent maps the
+ * gateway's certificate).
  */
 static int check_snmp(const struct route_config *r, struct config_error *err)
 {
@@ -2111,10 +2121,15 @@ static int check_snmp(const struct route_config *r, struct config_error *err)
 					 r->name);
 		return 0;
 	}
-	if (!ldtls && fdtls)
-		return set_error(err, r->where, "forward", "route %s: the "
-				 "snmp client side (cleartext in, DTLS out) is "
-				 "not supported yet", r->name);
+	if (!ldtls && fdtls && r->nsnmp_rules > 0)
+		return set_error(err, r->where, "cert-sec-name", "route %s: "
+				 "only on the snmp server side (DTLS in): on "
+				 "the client side the agent maps the gateway's "
+				 "certificate", r->name);
+	if (!ldtls && fdtls && r->nsnmp_communities == 0)
+		return set_error(err, r->where, "snmp-community", "route %s: "
+				 "the snmp client side needs snmp-community "
+				 "(the communities it accepts)", r->name);
 	if (!ldtls || fdtls)
 		return 0;
 	if (r->nsnmp_rules == 0)
@@ -2518,6 +2533,8 @@ void config_usage(FILE *f)
 "  --snmp-community \"SECNAME COMMUNITY\"\n"
 "                              snmp: the v2c community that stands for\n"
 "                              SECNAME on the cleartext side (repeatable)\n"
+"  --snmp-map \"SECNAME community=COMMUNITY\"\n"
+"                              snmp: the same map, another spelling\n"
 "\n"
 "A fingerprint is sha256: followed by 64 hex digits, with or without\n"
 "colons.  Options also take the form --key=value.\n",

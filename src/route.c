@@ -412,6 +412,8 @@ static void session_kill(struct session *s)
 	worker_timer_free(s->retry);
 	s->ltimer = s->ftimer = s->idle = s->retry = NULL;
 	if (s->fwd != NULL) {
+		/* what the peer sent just before it closed still goes */
+		transport_flush(s->fwd);
 		add_forward_stats(&r->stats, &s->fwd->stats);
 		transport_close(s->fwd);
 		s->fwd = NULL;

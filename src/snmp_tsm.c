@@ -116,13 +116,17 @@ int snmp_tsm_rule_parse(const char *s, struct snmp_tsm_rule *r, char *msg,
 	return 0;
 }
 
-int snmp_community_parse(const char *s, struct snmp_community_map *m,
-			 char *msg, size_t msglen)
+/*
+ * The security name at the start of s (in double quotes when it holds
+ * spaces) into m->sec_name, and then blanks: *rest is what follows them.
+ */
+static int parse_sec_name(const char *s, struct snmp_community_map *m,
+			  const char *form, const char **rest, char *msg,
+			  size_t msglen)
 {
-	const char *name = skip_blanks(s), *rest;
+	const char *name = skip_blanks(s), *after;
 	size_t n;
 
-	memset(m, 0, sizeof(*m));
 	if (*name == '"') {
 		const char *q = strchr(name + 1, '"');
 
@@ -133,29 +137,65 @@ int snmp_community_parse(const char *s, struct snmp_community_map *m,
 		}
 		n = (size_t)(q - name - 1);
 		name++;
-		rest = q + 1;
+		after = q + 1;
 	} else {
 		n = strcspn(name, " \t");
-		rest = name + n;
+		after = name + n;
 	}
 	if (n == 0 || n > SNMP_SEC_NAME_MAX) {
-		snprintf(msg, msglen, "expected \"SECNAME COMMUNITY\", the "
-			 "security name 1-%d characters", SNMP_SEC_NAME_MAX);
+		snprintf(msg, msglen, "expected \"%s\", the security name "
+			 "1-%d characters", form, SNMP_SEC_NAME_MAX);
 		return -EINVAL;
 	}
-	if (*rest != ' ' && *rest != '\t') {
-		snprintf(msg, msglen, "expected blanks and the community "
-			 "after the security name");
-		return -EINVAL;
-	}
-	rest = skip_blanks(rest);
-	if (*rest == '\0') {
-		snprintf(msg, msglen, "no community after the security name");
+	if (*after != ' ' && *after != '\t') {
+		snprintf(msg, msglen, "expected blanks and the %s after the "
+			 "security name", strchr(form, ' ') + 1);
 		return -EINVAL;
 	}
 	memcpy(m->sec_name, name, n);
 	m->sec_name[n] = '\0';
+	*rest = skip_blanks(after);
+	return 0;
+}
+
+int snmp_community_parse(const char *s, struct snmp_community_map *m,
+			 char *msg, size_t msglen)
+{
+	const char *rest;
+
+	memset(m, 0, sizeof(*m));
+	if (parse_sec_name(s, m, "SECNAME COMMUNITY", &rest, msg, msglen) < 0)
+		return -EINVAL;
+	if (*rest == '\0') {
+		snprintf(msg, msglen, "no community after the security name");
+		return -EINVAL;
+	}
 	m->community = strdup(rest);
+	return m->community != NULL ? 0 : -ENOMEM;
+}
+
+int snmp_map_parse(const char *s, struct snmp_community_map *m, char *msg,
+		   size_t msglen)
+{
+	static const char key[] = "community=";
+	const char *rest;
+
+	memset(m, 0, sizeof(*m));
+	if (parse_sec_name(s, m, "NAME community=COMMUNITY", &rest, msg,
+			   msglen) < 0)
+		return -EINVAL;
+	if (strncmp(rest, "usm-user=", 9) == 0) {
+		snprintf(msg, msglen, "usm-user: SNMPv3 USM on the cleartext "
+			 "side is not supported (map to a community=)");
+		return -EINVAL;
+	}
+	if (strncmp(rest, key, sizeof(key) - 1) != 0 ||
+	    rest[sizeof(key) - 1] == '\0') {
+		snprintf(msg, msglen, "expected \"NAME community=COMMUNITY\" "
+			 "after the security name");
+		return -EINVAL;
+	}
+	m->community = strdup(rest + sizeof(key) - 1);
 	return m->community != NULL ? 0 : -ENOMEM;
 }
 

@@ -60,6 +60,16 @@ int snmp_community_parse(const char *s, struct snmp_community_map *m,
 			 char *msg, size_t msglen);
 
 /*
+ * Parse an snmp-map value, the issue's spelling of the same map: the
+ * security name (quoted as above), blanks, "community=" and the community
+ * (the rest).  "usm-user=..." is refused: no USM on the cleartext side.
+ * 0 with m->community allocated, -EINVAL with a message in msg (never
+ * quoting the community), or -ENOMEM.
+ */
+int snmp_map_parse(const char *s, struct snmp_community_map *m, char *msg,
+		   size_t msglen);
+
+/*
  * certToSecurityName: the rules in priority order (ties in their order
  * here); the first whose fingerprint is one of chain's (the peer's own
  * certificate first, then its issuers) and whose map gives a name of 1..32

@@ -29,20 +29,13 @@ snmp_v3 "$M" snmpwalk "dtlsudp:127.0.0.1:$P" 1.3.6.1.2.1.1 \
 	>"$T/walk-gw.txt" 2>"$T/walk-gw.err" || fail "snmpwalk through dtlsgw"
 snmp_v2c snmpwalk "udp:127.0.0.1:$A" 1.3.6.1.2.1.1 >"$T/walk-v2c.txt" \
 	2>"$T/walk-v2c.err" || fail "direct snmpwalk"
-[ "$(wc -l <"$T/walk-gw.txt")" -ge 10 ] ||
-	fail "short walk: $(cat "$T/walk-gw.txt" "$T/walk-gw.err")"
-grep -v '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' "$T/walk-gw.txt" >"$T/a"
-grep -v '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' "$T/walk-v2c.txt" >"$T/b"
-cmp -s "$T/a" "$T/b" ||
-	fail "walks differ: $(diff "$T/a" "$T/b" | head -20)"
-ok "snmpwalk through dtlsgw equals a direct v2c walk ($(wc -l <"$T/a") objects)"
+same_walk "$T/walk-gw.txt" "$T/walk-v2c.txt" "the walk through dtlsgw"
+ok "snmpwalk through dtlsgw equals a direct v2c walk ($(wc -l <"$T/walk-v2c.txt") objects)"
 
 snmp_v3 "$M" snmpbulkwalk -Cr5 "dtlsudp:127.0.0.1:$P" 1.3.6.1.2.1.1 \
 	>"$T/bulk-gw.txt" 2>"$T/bulk-gw.err" ||
 	fail "snmpbulkwalk through dtlsgw"
-grep -v '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' "$T/bulk-gw.txt" >"$T/c"
-cmp -s "$T/c" "$T/b" ||
-	fail "bulk walk differs: $(diff "$T/c" "$T/b" | head -20)"
+same_walk "$T/bulk-gw.txt" "$T/walk-v2c.txt" "the bulk walk"
 ok "snmpbulkwalk (GetBulk) through dtlsgw equals the direct walk"
 
 # 60 repetitions from system.0 do not fit one DTLS record (the wolfSSL
@@ -50,9 +43,7 @@ ok "snmpbulkwalk (GetBulk) through dtlsgw equals the direct walk"
 snmp_v3 "$M" snmpbulkwalk -Cr60 "dtlsudp:127.0.0.1:$P" 1.3.6.1.2.1.1 \
 	>"$T/bulk60-gw.txt" 2>"$T/bulk60-gw.err" ||
 	fail "snmpbulkwalk -Cr60 through dtlsgw: $(cat "$T/bulk60-gw.err")"
-grep -v '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' "$T/bulk60-gw.txt" >"$T/d"
-cmp -s "$T/d" "$T/b" ||
-	fail "bulk walk -Cr60 differs: $(diff "$T/d" "$T/b" | head -20)"
+same_walk "$T/bulk60-gw.txt" "$T/walk-v2c.txt" "the bulk walk -Cr60"
 ok "GetBulk answers larger than a record are cut to the bindings that fit"
 
 # 128 x sysDescr.0 (net-snmp's most in one request, about 9.6 kB):

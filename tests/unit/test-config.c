@@ -248,16 +248,16 @@ static void test_file_profile_ports(void **state)
 
 		bool snmp = strcmp(p->name, "snmp") == 0;
 
-		/* snmp: a server side needs its maps; no client side yet,
-		 * so its cleartext relay stands in for it */
+		/* snmp: a server side needs its maps, a client side its
+		 * communities */
 		snprintf(text, sizeof(text),
 			 "[in]\nproto = %s\nlisten = dtls://0.0.0.0\n"
 			 "forward = udp://127.0.0.1\n%s"
 			 "[out]\nproto = %s\nlisten = udp://127.0.0.1\n"
-			 "forward = %s://192.0.2.1\n", p->name,
+			 "forward = dtls://192.0.2.1\n%s", p->name,
 			 snmp ? "cert-sec-name = 1 " FP " --cn\n"
 				"snmp-community = a b\n" : "",
-			 p->name, snmp ? "udp" : "dtls");
+			 p->name, snmp ? "snmp-community = a b\n" : "");
 		rc = config_load_string(&cfg, text, "ports", &err);
 		assert_int_equal(rc, 0);
 		rc = config_finish(&cfg, &err);
@@ -274,7 +274,7 @@ static void test_file_profile_ports(void **state)
 			assert_int_equal(cfg.routes[1].listen.port,
 					 p->clear_port);
 			assert_int_equal(cfg.routes[1].forward.port,
-					 snmp ? p->clear_port : p->dtls_port);
+					 p->dtls_port);
 		}
 		config_free(&cfg);
 	}
@@ -957,8 +957,19 @@ static const struct args_bad args_cases[] = {
 	  NULL, "snmp-community", "the snmp server side needs "
 	  "snmp-community", NULL },
 	{ { "-l", "udp://127.0.0.1:1", "-f", "dtls://127.0.0.1:2", "-p",
-	    "snmp", NULL }, NULL, "forward", "snmp client side (cleartext in, "
-	  "DTLS out) is not supported yet", NULL },
+	    "snmp", NULL }, NULL, "snmp-community", "the snmp client side "
+	  "needs snmp-community", NULL },
+	{ { "-l", "udp://127.0.0.1:1", "-f", "dtls://127.0.0.1:2", "-p",
+	    "snmp", "--snmp-map", "n public", NULL }, NULL, "snmp-map",
+	  "expected \"NAME community=COMMUNITY\"", "public" },
+	{ { "-l", "udp://127.0.0.1:1", "-f", "dtls://127.0.0.1:2", "-p",
+	    "snmp", "--snmp-map", "n community=public", "--snmp-community",
+	    "n other", NULL }, NULL, "snmp-community",
+	  "security name 'n' given a community twice", "public" },
+	{ { "-l", "udp://127.0.0.1:1", "-f", "dtls://127.0.0.1:2", "-p",
+	    "snmp", "--snmp-community", "n public", "--cert-sec-name",
+	    "1 " FP " --cn", NULL }, NULL, "cert-sec-name", "only on the snmp "
+	  "server side", "public" },
 	{ { "-l", "udp//h", F, NULL }, NULL, "listen", "invalid URI 'udp//h'",
 	  NULL },
 	{ { "-l", "tun://tun0?labels=1", F, NULL }, NULL, "listen",

@@ -822,6 +822,41 @@ static void test_tsm_parse(void **state)
 					      sizeof(msg)), -EINVAL);
 }
 
+/* snmp-map: the issue's spelling of the same map; USM refused */
+static void test_map_parse(void **state)
+{
+	static const char *const bad_maps[] = {
+		"ops", "ops community=", "ops public", "ops communit=public",
+		"\"ops community=public", "ops usm-user=u auth=SHA-256:00",
+		"community=public",
+	};
+	struct snmp_community_map m;
+	char msg[256];
+
+	(void)state;
+	assert_int_equal(snmp_map_parse("ops community=pub lic", &m, msg,
+					sizeof(msg)), 0);
+	assert_string_equal(m.sec_name, "ops");
+	assert_string_equal(m.community, "pub lic");
+	free(m.community);
+	assert_int_equal(snmp_map_parse(" \"Wes Hardaker\"\tcommunity=s3",
+					&m, msg, sizeof(msg)), 0);
+	assert_string_equal(m.sec_name, "Wes Hardaker");
+	assert_string_equal(m.community, "s3");
+	free(m.community);
+	for (size_t i = 0; i < sizeof(bad_maps) / sizeof(bad_maps[0]); i++) {
+		msg[0] = '\0';
+		if (snmp_map_parse(bad_maps[i], &m, msg, sizeof(msg)) != -EINVAL)
+			fail_msg("accepted '%s'", bad_maps[i]);
+		assert_null(m.community);
+		assert_null(strstr(msg, "public"));
+		assert_true(msg[0] != '\0');
+	}
+	assert_int_equal(snmp_map_parse("u usm-user=u", &m, msg, sizeof(msg)),
+			 -EINVAL);
+	assert_non_null(strstr(msg, "USM"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -840,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_tsm_fields),
 		cmocka_unit_test(test_tsm_sec_name),
 		cmocka_unit_test(test_tsm_parse),
+		cmocka_unit_test(test_map_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
