@@ -21,6 +21,7 @@
 #include "dtlsgw/dtls.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
+#include "dtlsgw/priv.h"
 #include "dtlsgw/profile.h"
 #include "dtlsgw/route.h"
 #include "dtlsgw/transport.h"
@@ -50,6 +51,7 @@ static struct {
 	struct worker		*workers[MAX_WORKERS];
 	unsigned int		 nworkers;
 	uint8_t			 cookie_master[32];
+	struct priv_plan	 priv;
 } g;
 
 static struct holder *holder_new(void)
@@ -222,6 +224,11 @@ static void reload_refused(const struct config_error *err)
 		 err->msg);
 }
 
+static bool str_same(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
 static void on_reload(void *arg)
 {
 	struct config_error err = { 0 };
@@ -271,7 +278,17 @@ static void on_reload(void *arg)
 		plan.new[i].holder = nh;
 		nh->refs++;
 		plan.start[i] = true;
+		if (priv_route_check(&g.priv, rc, err.msg,
+				     sizeof(err.msg)) != 0) {
+			snprintf(err.where, sizeof(err.where), "%s", rc->where);
+			snprintf(err.key, sizeof(err.key), "listen");
+			reload_refused(&err);
+			goto fail;
+		}
 	}
+	if (!str_same(nh->cfg.user, g.cur->cfg.user) ||
+	    !str_same(nh->cfg.chroot, g.cur->cfg.chroot))
+		log_warnx("reload: user and chroot change on a restart only");
 	/* each worker stops what went away or changed, binds what is new */
 	for (unsigned int w = 0; w < g.nworkers; w++) {
 		plan.worker = w;
@@ -331,6 +348,7 @@ static void cleanup(void)
 	}
 	holder_put(g.cur);
 	g.cur = NULL;
+	priv_plan_finish(&g.priv);
 	dtls_global_cleanup();
 }
 
@@ -438,6 +456,12 @@ int main(int argc, char *argv[])
 	}
 	if (dtls_cookie_master_new(g.cookie_master) != 0)
 		fatalx("cannot draw the cookie secret");
+	if (cfg->action == CONFIG_ACTION_RUN &&
+	    priv_plan_init(&g.priv, cfg, &err) != 0) {
+		config_error_print(&err, stderr);
+		cleanup();
+		return 2;
+	}
 	if (prepare_all(g.cur, &err) != 0) {
 		config_error_print(&err, stderr);
 		cleanup();
@@ -473,6 +497,13 @@ int main(int argc, char *argv[])
 			}
 		}
 		log_route(g.run[r].def, "listening on");
+	}
+	/* everything is bound: drop, before any thread (capabilities are per thread) */
+	ret = priv_drop(&g.priv, err.msg, sizeof(err.msg));
+	if (ret != 0) {
+		log_errx("%s", err.msg);
+		cleanup();
+		return 1;
 	}
 	for (unsigned int i = 1; i < g.nworkers; i++) {
 		ret = worker_start_thread(g.workers[i], dtls_thread_cleanup);
