@@ -2114,6 +2114,9 @@ static int check_pairs(const struct config *cfg, const struct route_config *r,
 	if (t->psk_identity != NULL && t->psk_len == 0)
 		return pair_error(cfg, r, K_PSK_IDENTITY,
 				  "psk-identity without psk", err);
+	/* a CRL is checked against the CA that signed it (once merged) */
+	if (r != NULL && t->crl != NULL && t->ca == NULL)
+		return pair_error(cfg, r, K_CRL, "crl without ca", err);
 	return 0;
 }
 

@@ -187,6 +187,11 @@ static void on_stats(void *arg)
 #endif
 }
 
+/* A kept route's contexts, built again from the files (SIGHUP). */
+struct fresh_tls {
+	struct dtls_ctx	*l, *f;
+};
+
 /* What a reload changes, applied by each worker to its own routes. */
 struct reload_plan {
 	struct running	*old;
@@ -195,6 +200,7 @@ struct reload_plan {
 	struct running	*new;
 	size_t		 nnew;
 	bool		*start;		/* per new route */
+	struct fresh_tls *fresh;	/* per new route that is kept */
 	unsigned int	 worker;
 	size_t		 started;
 };
@@ -222,6 +228,58 @@ static void reload_refused(const struct config_error *err)
 		 "%s: %s%s%s",
 		 err->where, err->key, err->key[0] != '\0' ? ": " : "",
 		 err->msg);
+}
+
+/*
+ * Certificate rotation: kept route i of p reads its certificate, key, CA
+ * and CRL files again into p->fresh[i], adopted once nothing can fail.
+ */
+static int rebuild_tls(struct reload_plan *p, size_t i,
+		       const struct route_config *rc, struct config_error *err)
+{
+	const struct route_def *def = p->new[i].def;
+	struct fresh_tls *f = &p->fresh[i];
+
+	if ((def->lctx != NULL &&
+	     dtls_ctx_rebuild(def->lctx, &rc->tls, &f->l, err->msg,
+			      sizeof(err->msg)) != 0) ||
+	    (def->fctx != NULL &&
+	     dtls_ctx_rebuild(def->fctx, &rc->tls, &f->f, err->msg,
+			      sizeof(err->msg)) != 0)) {
+		snprintf(err->where, sizeof(err->where), "%s", rc->where);
+		snprintf(err->key, sizeof(err->key), "cert");
+		return -1;
+	}
+	return 0;
+}
+
+static void adopt_tls(struct running *rn, struct fresh_tls *f)
+{
+	uint8_t before[32], after[32];
+	char fp[128];
+	bool had = rn->def->lctx != NULL &&
+		   dtls_ctx_fingerprint(rn->def->lctx, before);
+
+	if (f->l != NULL)
+		dtls_ctx_adopt(rn->def->lctx, f->l);
+	if (f->f != NULL)
+		dtls_ctx_adopt(rn->def->fctx, f->f);
+	f->l = f->f = NULL;
+	if (rn->def->lctx != NULL &&
+	    dtls_ctx_fingerprint(rn->def->lctx, after) &&
+	    (!had || memcmp(before, after, sizeof(after)) != 0))
+		log_info("route %s: new certificate %s for new handshakes",
+			 rn->def->cfg->name,
+			 dtls_fingerprint_str(after, fp, sizeof(fp)));
+}
+
+static void free_fresh(struct reload_plan *p)
+{
+	for (size_t i = 0; i < p->nnew && p->fresh != NULL; i++) {
+		dtls_ctx_destroy(p->fresh[i].l);
+		dtls_ctx_destroy(p->fresh[i].f);
+	}
+	free(p->fresh);
 }
 
 static bool str_same(const char *a, const char *b)
@@ -253,7 +311,9 @@ static void on_reload(void *arg)
 	plan.keep = calloc(g.nrun + 1, sizeof(bool));
 	plan.new = calloc(nh->cfg.nroutes, sizeof(*plan.new));
 	plan.start = calloc(nh->cfg.nroutes, sizeof(bool));
-	if (plan.keep == NULL || plan.new == NULL || plan.start == NULL)
+	plan.fresh = calloc(nh->cfg.nroutes, sizeof(*plan.fresh));
+	if (plan.keep == NULL || plan.new == NULL || plan.start == NULL ||
+	    plan.fresh == NULL)
 		goto fail;
 	/* every new or changed definition first, so a failure changes nothing */
 	for (size_t i = 0; i < plan.nnew; i++) {
@@ -268,8 +328,13 @@ static void on_reload(void *arg)
 				same = true;
 			}
 		}
-		if (same)
+		if (same) {
+			if (rebuild_tls(&plan, i, rc, &err) != 0) {
+				reload_refused(&err);
+				goto fail;
+			}
 			continue;
+		}
 		if (route_def_prepare(rc, g.cookie_master, &plan.new[i].def,
 				      &err) != 0) {
 			reload_refused(&err);
@@ -294,6 +359,9 @@ static void on_reload(void *arg)
 		plan.worker = w;
 		worker_call(g.workers[w], reload_on_worker, &plan);
 	}
+	for (size_t i = 0; i < plan.nnew; i++)
+		if (!plan.start[i])
+			adopt_tls(&plan.new[i], &plan.fresh[i]);
 	for (size_t j = 0; j < g.nrun; j++) {
 		if (plan.keep[j]) {
 			kept++;
@@ -317,6 +385,7 @@ static void on_reload(void *arg)
 		 plan.nnew - kept, stopped);
 	free(plan.keep);
 	free(plan.start);
+	free_fresh(&plan);
 	return;
 fail:
 	for (size_t i = 0; i < plan.nnew && plan.new != NULL; i++) {
@@ -328,6 +397,7 @@ fail:
 	free(plan.keep);
 	free(plan.new);
 	free(plan.start);
+	free_fresh(&plan);
 	holder_put(nh);
 }
 

@@ -634,6 +634,7 @@ static const struct file_bad file_cases[] = {
 	  "'var/empty' is not an absolute path", NULL },
 	{ ROUTE "user = root\n", 4, "user", "a global key", NULL },
 	{ ROUTE "crl = \n", 4, "crl", "empty value", NULL },
+	{ ROUTE "crl = r.crl\n", 1, "crl", "route r: crl without ca", NULL },
 	{ "workers = 2\n", 0, "", "no routes", NULL },
 	{ "", 0, "", "no routes: give --listen/--forward or a config file",
 	  NULL },
@@ -677,7 +678,7 @@ static void test_file_errors(void **state)
 static void test_file_operator_keys(void **state)
 {
 	static const char text[] =
-		"user = root\nchroot = /var/empty\ncrl = /etc/g.crl\n"
+		"user = root\nchroot = /var/empty\nca = /etc/ca.pem\ncrl = /etc/g.crl\n"
 		"[a]\nlisten = dtls://0.0.0.0:1\nforward = udp://127.0.0.1:2\n"
 		"[b]\nlisten = dtls://0.0.0.0:3\nforward = udp://127.0.0.1:4\n"
 		"crl = /etc/b.crl\n";
