@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dtlsgw-config.h"
@@ -21,6 +22,7 @@
 #include "dtlsgw/dtls.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
+#include "dtlsgw/notify.h"
 #include "dtlsgw/priv.h"
 #include "dtlsgw/profile.h"
 #include "dtlsgw/route.h"
@@ -145,6 +147,7 @@ static void on_terminate(void *arg)
 {
 	(void)arg;
 	log_info("shutting down: closing every session with close_notify");
+	notify_send("STOPPING=1");
 	stop_everything(true);
 }
 
@@ -287,15 +290,27 @@ static bool str_same(const char *a, const char *b)
 	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
 }
 
-static void on_reload(void *arg)
+/* RELOADING=1 with the monotonic clock, as Type=notify-reload wants it. */
+static void notify_reloading(void)
+{
+	struct timespec ts;
+	char msg[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
+		 (unsigned long long)ts.tv_sec * 1000000ull +
+			 (unsigned long long)ts.tv_nsec / 1000);
+	notify_send(msg);
+}
+
+/* SIGHUP: the new configuration, or the old one when it is refused. */
+static void reload(void)
 {
 	struct config_error err = { 0 };
 	struct holder *nh;
 	struct reload_plan plan = { 0 };
 	size_t kept = 0, stopped = 0;
 
-	(void)arg;
-	log_info("SIGHUP: reloading the configuration");
 	nh = holder_new();
 	if (nh == NULL)
 		return;
@@ -401,6 +416,15 @@ fail:
 	holder_put(nh);
 }
 
+static void on_reload(void *arg)
+{
+	(void)arg;
+	log_info("SIGHUP: reloading the configuration");
+	notify_reloading();
+	reload();
+	notify_send("READY=1");
+}
+
 static void cleanup(void)
 {
 	for (size_t r = 0; r < g.nrun; r++) {
@@ -419,6 +443,7 @@ static void cleanup(void)
 	holder_put(g.cur);
 	g.cur = NULL;
 	priv_plan_finish(&g.priv);
+	notify_finish();
 	dtls_global_cleanup();
 }
 
@@ -544,6 +569,7 @@ int main(int argc, char *argv[])
 		cleanup();
 		return 0;
 	}
+	notify_init();
 	if (cfg->metrics != NULL)
 		log_warnx("metrics = %s: not served by this build yet",
 			  cfg->metrics);
@@ -588,6 +614,7 @@ int main(int argc, char *argv[])
 	log_info("ready: %zu route%s, %u worker%s, pid %ld", g.nrun,
 		 g.nrun == 1 ? "" : "s", g.nworkers,
 		 g.nworkers == 1 ? "" : "s", (long)getpid());
+	notify_send("READY=1");
 	worker_run(g.workers[0]);
 	for (unsigned int i = 1; i < g.nworkers; i++)
 		worker_join(g.workers[i]);
