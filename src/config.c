@@ -852,8 +852,18 @@ const char *uri_format(const struct endpoint *ep, char *buf, size_t len)
 	sb_str(&sb, scheme_name(ep->scheme));
 	sb_str(&sb, "://");
 	if (strchr(ep->host, ':') != NULL) {
+		const char *pct = strchr(ep->host, '%');
+
 		sb_str(&sb, "[");
-		sb_str(&sb, ep->host);
+		if (pct != NULL && pct[1] == '2' && pct[2] == '5' &&
+		    pct[3] != '\0') {
+			/* a zone starting "25" reads back only encoded (RFC 6874) */
+			sb_add(&sb, ep->host, (size_t)(pct - ep->host));
+			sb_str(&sb, "%25");
+			sb_str(&sb, pct + 1);
+		} else {
+			sb_str(&sb, ep->host);
+		}
 		sb_str(&sb, "]");
 	} else {
 		sb_str(&sb, ep->host);
