@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pwd.h>
 #include <sys/types.h>
 
 #include <ini.h>
@@ -851,8 +852,18 @@ const char *uri_format(const struct endpoint *ep, char *buf, size_t len)
 	sb_str(&sb, scheme_name(ep->scheme));
 	sb_str(&sb, "://");
 	if (strchr(ep->host, ':') != NULL) {
+		const char *pct = strchr(ep->host, '%');
+
 		sb_str(&sb, "[");
-		sb_str(&sb, ep->host);
+		if (pct != NULL && pct[1] == '2' && pct[2] == '5' &&
+		    pct[3] != '\0') {
+			/* a zone starting "25" reads back only encoded (RFC 6874) */
+			sb_add(&sb, ep->host, (size_t)(pct - ep->host));
+			sb_str(&sb, "%25");
+			sb_str(&sb, pct + 1);
+		} else {
+			sb_str(&sb, ep->host);
+		}
 		sb_str(&sb, "]");
 	} else {
 		sb_str(&sb, ep->host);
@@ -938,6 +949,9 @@ enum key_id {
 	K_WORKERS,
 	K_METRICS,
 	K_LOG_LEVEL,
+	K_CRL,
+	K_USER,
+	K_CHROOT,
 	K_NGLOBAL,
 	K_LISTEN = K_NGLOBAL,
 	K_FORWARD,
@@ -958,11 +972,11 @@ enum key_id {
 	K_COUNT,
 };
 
-_Static_assert(K_NGLOBAL <= 16, "set_mask holds two bits per global key");
+_Static_assert(K_NGLOBAL <= 32, "set_mask holds two bits per global key");
 _Static_assert(K_COUNT <= 64, "route masks are 64 bits");
 
-#define SET_BIT(id)	(UINT32_C(1) << (id))
-#define CLI_BIT(id)	(UINT32_C(1) << (16 + (id)))
+#define SET_BIT(id)	(UINT64_C(1) << (id))
+#define CLI_BIT(id)	(UINT64_C(1) << (32 + (id)))
 #define KEY_BIT(id)	(UINT64_C(1) << (id))
 
 #define KF_ROUTE	0x01u	/* allowed in a route */
@@ -995,6 +1009,9 @@ static const struct key_def {
 	[K_WORKERS] = { "workers", 0, KF_GLOBAL },
 	[K_METRICS] = { "metrics", 0, KF_GLOBAL },
 	[K_LOG_LEVEL] = { "log-level", 0, KF_GLOBAL },
+	[K_CRL] = { "crl", 0, KF_ROUTE | KF_GLOBAL },
+	[K_USER] = { "user", 0, KF_GLOBAL },
+	[K_CHROOT] = { "chroot", 0, KF_GLOBAL },
 	[K_LISTEN] = { "listen", 'l', KF_ROUTE },
 	[K_FORWARD] = { "forward", 'f', KF_ROUTE },
 	[K_PROTO] = { "proto", 'p', KF_ROUTE },
@@ -1267,6 +1284,23 @@ static int add_snmp_community(struct route_config *r, const char *value,
 }
 
 /*
+ * Whether the user exists, looked up here so that a wrong name is a
+ * configuration error.  The last name found is remembered: after a chroot
+ * /etc/passwd is gone, and a reload names the same user again.
+ */
+static bool user_exists(const char *name)
+{
+	static char known[64];
+
+	if (known[0] != '\0' && strcmp(known, name) == 0)
+		return true;
+	if (getpwnam(name) == NULL)
+		return false;
+	copy_str(known, sizeof(known), name);
+	return true;
+}
+
+/*
  * Apply key id = value to route r, or to the globals when r is NULL.
  * Returns 0, -EINVAL with msg filled, or -ENOMEM.
  */
@@ -1290,6 +1324,22 @@ static int apply_key(struct config *cfg, struct route_config *r,
 		return set_string(&tls->key, value, false);
 	case K_CA:
 		return set_string(&tls->ca, value, false);
+	case K_CRL:
+		return set_string(&tls->crl, value, false);
+	case K_USER:
+		if (!user_exists(value)) {
+			fmt(msg, msglen, "no such user '%s'",
+			    quote(value, q, sizeof(q)));
+			return -EINVAL;
+		}
+		return set_string(&cfg->user, value, false);
+	case K_CHROOT:
+		if (value[0] != '/') {
+			fmt(msg, msglen, "'%s' is not an absolute path",
+			    quote(value, q, sizeof(q)));
+			return -EINVAL;
+		}
+		return set_string(&cfg->chroot, value, false);
 	case K_CIPHERS:
 		return set_string(&tls->ciphers, value, false);
 	case K_KEYLOG:
@@ -2026,6 +2076,7 @@ static int merge_route(struct route_config *r, const struct config *cfg)
 	if (merge_str(&t->cert, g->cert) < 0 ||
 	    merge_str(&t->key, g->key) < 0 ||
 	    merge_str(&t->ca, g->ca) < 0 ||
+	    merge_str(&t->crl, g->crl) < 0 ||
 	    merge_str(&t->psk_identity, g->psk_identity) < 0 ||
 	    merge_str(&t->ciphers, g->ciphers) < 0)
 		return -ENOMEM;
@@ -2081,6 +2132,9 @@ static int check_pairs(const struct config *cfg, const struct route_config *r,
 	if (t->psk_identity != NULL && t->psk_len == 0)
 		return pair_error(cfg, r, K_PSK_IDENTITY,
 				  "psk-identity without psk", err);
+	/* a CRL is checked against the CA that signed it (once merged) */
+	if (r != NULL && t->crl != NULL && t->ca == NULL)
+		return pair_error(cfg, r, K_CRL, "crl without ca", err);
 	return 0;
 }
 
@@ -2245,6 +2299,7 @@ static void tls_free(struct tls_config *t)
 	free(t->cert);
 	free(t->key);
 	free(t->ca);
+	free(t->crl);
 	free(t->psk_identity);
 	free(t->ciphers);
 	explicit_bzero(t, sizeof(*t));
@@ -2270,6 +2325,8 @@ void config_free(struct config *cfg)
 	free(cfg->file);
 	free(cfg->keylog);
 	free(cfg->metrics);
+	free(cfg->user);
+	free(cfg->chroot);
 	tls_free(&cfg->tls);
 	explicit_bzero(cfg, sizeof(*cfg));
 }
@@ -2297,7 +2354,8 @@ static bool endpoint_equal(const struct endpoint *a, const struct endpoint *b)
 static bool tls_equal(const struct tls_config *a, const struct tls_config *b)
 {
 	return str_eq(a->cert, b->cert) && str_eq(a->key, b->key) &&
-	       str_eq(a->ca, b->ca) && a->verify == b->verify &&
+	       str_eq(a->ca, b->ca) && str_eq(a->crl, b->crl) &&
+	       a->verify == b->verify &&
 	       a->nfingerprints == b->nfingerprints &&
 	       a->nfingerprints <= CONFIG_MAX_FINGERPRINTS &&
 	       memcmp(a->fingerprints, b->fingerprints,
@@ -2402,6 +2460,8 @@ void config_print(const struct config *cfg, FILE *f)
 	fprintf(f, "log-level: %s\n", log_level_name(cfg->log_level));
 	fprintf(f, "metrics: %s\n", or_none(cfg->metrics));
 	fprintf(f, "keylog: %s\n", or_none(cfg->keylog));
+	fprintf(f, "user: %s\n", or_none(cfg->user));
+	fprintf(f, "chroot: %s\n", or_none(cfg->chroot));
 	fprintf(f, "routes: %zu\n", cfg->nroutes);
 	for (size_t i = 0; i < cfg->nroutes; i++) {
 		const struct route_config *r = &cfg->routes[i];
@@ -2422,6 +2482,7 @@ void config_print(const struct config *cfg, FILE *f)
 			else
 				fprintf(f, "  cert: ephemeral certificate\n");
 			fprintf(f, "  ca: %s\n", or_none(t->ca));
+			fprintf(f, "  crl: %s\n", or_none(t->crl));
 			fprintf(f, "  peer fingerprints: %zu\n",
 				t->nfingerprints);
 			if (t->psk_len > 0)
@@ -2492,6 +2553,8 @@ void config_usage(FILE *f)
 "                              ephemeral ECDSA P-256 certificate, its\n"
 "                              SHA-256 fingerprint logged)\n"
 "  --ca FILE                   trust anchors for the peer's certificate\n"
+"  --crl FILE                  PEM CRL: a revoked peer certificate is\n"
+"                              refused (reloaded on SIGHUP)\n"
 "  --verify none|optional|require\n"
 "                              (default: require with --ca or a pin,\n"
 "                              else none)\n"
@@ -2510,6 +2573,9 @@ void config_usage(FILE *f)
 "                              per core)\n"
 "  --metrics HOST:PORT         Prometheus text format at /metrics\n"
 "  --log-level error|warn|info|debug   (default info)\n"
+"  --user NAME                 once every listener is bound, drop to this\n"
+"                              user and its groups\n"
+"  --chroot DIR                once bound, chroot to DIR (before --user)\n"
 "  --check                     validate the configuration, print what\n"
 "                              would run, exit\n"
 "  --list-protocols            print the profile table\n"

@@ -200,6 +200,7 @@ int dtls_ctx_base_init(struct dtls_ctx *c, const struct dtls_engine_ops *ops,
 	const struct tls_config *tls = p->tls;
 
 	c->ops = ops;
+	pthread_mutex_init(&c->lib_lock, NULL);
 	c->role = p->role;
 	c->reliable = p->reliable;
 	c->mtu = p->mtu > 0 ? p->mtu : DTLS_MTU_DEFAULT;
@@ -233,6 +234,7 @@ void dtls_ctx_base_finish(struct dtls_ctx *c)
 	free(c->psk_identity);
 	free(c->server_name);
 	free(c->route);
+	pthread_mutex_destroy(&c->lib_lock);
 	c->psk_identity = c->server_name = c->route = NULL;
 	memset(c->psk, 0, sizeof(c->psk));
 	c->psk_len = 0;
@@ -256,6 +258,33 @@ void dtls_ctx_destroy(struct dtls_ctx *ctx)
 {
 	if (ctx != NULL)
 		ctx->ops->ctx_destroy(ctx);
+}
+
+int dtls_ctx_rebuild(const struct dtls_ctx *ctx, const struct tls_config *tls,
+		     struct dtls_ctx **out, char *err, size_t errlen)
+{
+	struct dtls_ctx_params p = {
+		.role = ctx->role,
+		.tls = tls,
+		.route = ctx->route,
+		.server_name = ctx->server_name,
+		.reliable = ctx->reliable,
+		.engine = ctx->ops->kind,
+		.mtu = ctx->mtu,
+		.keep_peer_chain = ctx->keep_peer_chain,
+	};
+
+	return dtls_ctx_create(&p, out, err, errlen);
+}
+
+void dtls_ctx_adopt(struct dtls_ctx *ctx, struct dtls_ctx *fresh)
+{
+	pthread_mutex_lock(&ctx->lib_lock);
+	ctx->ops->ctx_swap(ctx, fresh);
+	memcpy(ctx->own_fp, fresh->own_fp, sizeof(ctx->own_fp));
+	ctx->has_own_fp = fresh->has_own_fp;
+	pthread_mutex_unlock(&ctx->lib_lock);
+	dtls_ctx_destroy(fresh);
 }
 
 bool dtls_ctx_fingerprint(const struct dtls_ctx *ctx, uint8_t out[32])

@@ -12,6 +12,7 @@
 #ifndef DTLSGW_DTLS_INT_H
 #define DTLSGW_DTLS_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -134,6 +135,11 @@ struct dtls_ctx {
 	uint8_t			 own_fp[32];
 	bool			 has_own_fp;
 	bool			 keep_peer_chain;
+	/*
+	 * Held by a backend while it makes a session from its library
+	 * context, and by dtls_ctx_adopt() while it swaps that context.
+	 */
+	pthread_mutex_t		 lib_lock;
 };
 
 /* The peer's verified chain (dtls_session_peer_cert()). */
@@ -199,6 +205,12 @@ struct dtls_engine_ops {
 	int	(*ctx_create)(const struct dtls_ctx_params *p,
 			      struct dtls_ctx **out, char *err, size_t errlen);
 	void	(*ctx_destroy)(struct dtls_ctx *ctx);
+	/*
+	 * Exchange the library contexts of a and b (same backend), under
+	 * a->lib_lock.  The library counts the sessions made from each, so
+	 * destroying b later leaves a's older sessions theirs.
+	 */
+	void	(*ctx_swap)(struct dtls_ctx *a, struct dtls_ctx *b);
 
 	/* resume is the backend's own handle from save(), or NULL. */
 	struct dtls_session *(*session_create)(struct dtls_ctx *ctx,

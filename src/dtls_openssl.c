@@ -431,6 +431,27 @@ static int use_ephemeral(struct ossl_ctx *c)
 	return ret;
 }
 
+static void ossl_ctx_swap(struct dtls_ctx *a, struct dtls_ctx *b)
+{
+	struct ossl_ctx *ca = ossl_ctx(a), *cb = ossl_ctx(b);
+	SSL_CTX *t = ca->ctx;
+
+	ca->ctx = cb->ctx;
+	cb->ctx = t;
+}
+
+/* Every CRL of the PEM file path, checked for the peer's own certificate. */
+static int load_crl(SSL_CTX *ctx, const char *path)
+{
+	X509_STORE *st = SSL_CTX_get_cert_store(ctx);
+	X509_LOOKUP *lu = X509_STORE_add_lookup(st, X509_LOOKUP_file());
+
+	if (lu == NULL || X509_load_crl_file(lu, path, X509_FILETYPE_PEM) < 1)
+		return -1;
+	X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK);
+	return 0;
+}
+
 static int ossl_ctx_create(const struct dtls_ctx_params *p,
 			   struct dtls_ctx **out, char *err, size_t errlen)
 {
@@ -526,6 +547,10 @@ static int ossl_ctx_create(const struct dtls_ctx_params *p,
 		ctx_error(err, errlen, "ca", tls->ca);
 		goto fail;
 	}
+	if (tls->crl != NULL && load_crl(c->ctx, tls->crl) != 0) {
+		ctx_error(err, errlen, "crl", tls->crl);
+		goto fail;
+	}
 	switch (dtls_ctx_peer_check(&c->base)) {
 	case DTLS_CHECK_NONE:
 		mode = SSL_VERIFY_NONE;
@@ -611,7 +636,9 @@ static struct dtls_session *ossl_session_create(struct dtls_ctx *base,
 		return NULL;
 	dtls_session_base_init(&s->base, base, io);
 	s->alert_rx = s->alert_tx = -1;
+	pthread_mutex_lock(&base->lib_lock);
 	s->ssl = SSL_new(ctx->ctx);
+	pthread_mutex_unlock(&base->lib_lock);
 	bio = s->ssl != NULL ? BIO_new(bio_method) : NULL;
 	if (bio == NULL)
 		goto fail;
@@ -963,6 +990,7 @@ const struct dtls_engine_ops dtls_engine_openssl = {
 	.thread_cleanup = ossl_thread_cleanup,
 	.ctx_create = ossl_ctx_create,
 	.ctx_destroy = ossl_ctx_destroy,
+	.ctx_swap = ossl_ctx_swap,
 	.session_create = ossl_session_create,
 	.session_destroy = ossl_session_destroy,
 	.handshake = ossl_handshake,

@@ -212,6 +212,15 @@ static void wolf_ctx_destroy(struct dtls_ctx *base)
 	free(c);
 }
 
+static void wolf_ctx_swap(struct dtls_ctx *a, struct dtls_ctx *b)
+{
+	struct wolf_ctx *ca = wolf_ctx(a), *cb = wolf_ctx(b);
+	WOLFSSL_CTX *t = ca->ctx;
+
+	ca->ctx = cb->ctx;
+	cb->ctx = t;
+}
+
 static int wolf_ctx_create(const struct dtls_ctx_params *p,
 			   struct dtls_ctx **out, char *err, size_t errlen)
 {
@@ -312,6 +321,15 @@ static int wolf_ctx_create(const struct dtls_ctx_params *p,
 		ctx_error(err, errlen, "ca", tls->ca);
 		goto fail;
 	}
+	/* the peer's own certificate, as OpenSSL's X509_V_FLAG_CRL_CHECK */
+	if (tls->crl != NULL &&
+	    (wolfSSL_CTX_EnableCRL(c->ctx, WOLFSSL_CRL_CHECK) !=
+		     WOLFSSL_SUCCESS ||
+	     wolfSSL_CTX_LoadCRLFile(c->ctx, tls->crl, WOLFSSL_FILETYPE_PEM) !=
+		     WOLFSSL_SUCCESS)) {
+		ctx_error(err, errlen, "crl", tls->crl);
+		goto fail;
+	}
 	switch (dtls_ctx_peer_check(&c->base)) {
 	case DTLS_CHECK_NONE:
 		mode = WOLFSSL_VERIFY_NONE;
@@ -389,7 +407,9 @@ static struct dtls_session *wolf_session_create(struct dtls_ctx *base,
 	if (s == NULL)
 		return NULL;
 	dtls_session_base_init(&s->base, base, io);
+	pthread_mutex_lock(&base->lib_lock);
 	s->ssl = wolfSSL_new(ctx->ctx);
+	pthread_mutex_unlock(&base->lib_lock);
 	if (s->ssl == NULL)
 		goto fail;
 	wolfSSL_set_ex_data(s->ssl, 0, &s->base);
@@ -710,6 +730,7 @@ const struct dtls_engine_ops dtls_engine_wolfssl = {
 	.thread_cleanup = wolf_thread_cleanup,
 	.ctx_create = wolf_ctx_create,
 	.ctx_destroy = wolf_ctx_destroy,
+	.ctx_swap = wolf_ctx_swap,
 	.session_create = wolf_session_create,
 	.session_destroy = wolf_session_destroy,
 	.handshake = wolf_handshake,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dtlsgw-config.h"
@@ -21,6 +22,8 @@
 #include "dtlsgw/dtls.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
+#include "dtlsgw/notify.h"
+#include "dtlsgw/priv.h"
 #include "dtlsgw/profile.h"
 #include "dtlsgw/route.h"
 #include "dtlsgw/transport.h"
@@ -50,6 +53,7 @@ static struct {
 	struct worker		*workers[MAX_WORKERS];
 	unsigned int		 nworkers;
 	uint8_t			 cookie_master[32];
+	struct priv_plan	 priv;
 } g;
 
 static struct holder *holder_new(void)
@@ -143,6 +147,7 @@ static void on_terminate(void *arg)
 {
 	(void)arg;
 	log_info("shutting down: closing every session with close_notify");
+	notify_send("STOPPING=1");
 	stop_everything(true);
 }
 
@@ -185,6 +190,11 @@ static void on_stats(void *arg)
 #endif
 }
 
+/* A kept route's contexts, built again from the files (SIGHUP). */
+struct fresh_tls {
+	struct dtls_ctx	*l, *f;
+};
+
 /* What a reload changes, applied by each worker to its own routes. */
 struct reload_plan {
 	struct running	*old;
@@ -193,6 +203,7 @@ struct reload_plan {
 	struct running	*new;
 	size_t		 nnew;
 	bool		*start;		/* per new route */
+	struct fresh_tls *fresh;	/* per new route that is kept */
 	unsigned int	 worker;
 	size_t		 started;
 };
@@ -222,15 +233,84 @@ static void reload_refused(const struct config_error *err)
 		 err->msg);
 }
 
-static void on_reload(void *arg)
+/*
+ * Certificate rotation: kept route i of p reads its certificate, key, CA
+ * and CRL files again into p->fresh[i], adopted once nothing can fail.
+ */
+static int rebuild_tls(struct reload_plan *p, size_t i,
+		       const struct route_config *rc, struct config_error *err)
+{
+	const struct route_def *def = p->new[i].def;
+	struct fresh_tls *f = &p->fresh[i];
+
+	if ((def->lctx != NULL &&
+	     dtls_ctx_rebuild(def->lctx, &rc->tls, &f->l, err->msg,
+			      sizeof(err->msg)) != 0) ||
+	    (def->fctx != NULL &&
+	     dtls_ctx_rebuild(def->fctx, &rc->tls, &f->f, err->msg,
+			      sizeof(err->msg)) != 0)) {
+		snprintf(err->where, sizeof(err->where), "%s", rc->where);
+		snprintf(err->key, sizeof(err->key), "cert");
+		return -1;
+	}
+	return 0;
+}
+
+static void adopt_tls(struct running *rn, struct fresh_tls *f)
+{
+	uint8_t before[32], after[32];
+	char fp[128];
+	bool had = rn->def->lctx != NULL &&
+		   dtls_ctx_fingerprint(rn->def->lctx, before);
+
+	if (f->l != NULL)
+		dtls_ctx_adopt(rn->def->lctx, f->l);
+	if (f->f != NULL)
+		dtls_ctx_adopt(rn->def->fctx, f->f);
+	f->l = f->f = NULL;
+	if (rn->def->lctx != NULL &&
+	    dtls_ctx_fingerprint(rn->def->lctx, after) &&
+	    (!had || memcmp(before, after, sizeof(after)) != 0))
+		log_info("route %s: new certificate %s for new handshakes",
+			 rn->def->cfg->name,
+			 dtls_fingerprint_str(after, fp, sizeof(fp)));
+}
+
+static void free_fresh(struct reload_plan *p)
+{
+	for (size_t i = 0; i < p->nnew && p->fresh != NULL; i++) {
+		dtls_ctx_destroy(p->fresh[i].l);
+		dtls_ctx_destroy(p->fresh[i].f);
+	}
+	free(p->fresh);
+}
+
+static bool str_same(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* RELOADING=1 with the monotonic clock, as Type=notify-reload wants it. */
+static void notify_reloading(void)
+{
+	struct timespec ts;
+	char msg[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",
+		 (unsigned long long)ts.tv_sec * 1000000ull +
+			 (unsigned long long)ts.tv_nsec / 1000);
+	notify_send(msg);
+}
+
+/* SIGHUP: the new configuration, or the old one when it is refused. */
+static void reload(void)
 {
 	struct config_error err = { 0 };
 	struct holder *nh;
 	struct reload_plan plan = { 0 };
 	size_t kept = 0, stopped = 0;
 
-	(void)arg;
-	log_info("SIGHUP: reloading the configuration");
 	nh = holder_new();
 	if (nh == NULL)
 		return;
@@ -246,7 +326,9 @@ static void on_reload(void *arg)
 	plan.keep = calloc(g.nrun + 1, sizeof(bool));
 	plan.new = calloc(nh->cfg.nroutes, sizeof(*plan.new));
 	plan.start = calloc(nh->cfg.nroutes, sizeof(bool));
-	if (plan.keep == NULL || plan.new == NULL || plan.start == NULL)
+	plan.fresh = calloc(nh->cfg.nroutes, sizeof(*plan.fresh));
+	if (plan.keep == NULL || plan.new == NULL || plan.start == NULL ||
+	    plan.fresh == NULL)
 		goto fail;
 	/* every new or changed definition first, so a failure changes nothing */
 	for (size_t i = 0; i < plan.nnew; i++) {
@@ -261,8 +343,13 @@ static void on_reload(void *arg)
 				same = true;
 			}
 		}
-		if (same)
+		if (same) {
+			if (rebuild_tls(&plan, i, rc, &err) != 0) {
+				reload_refused(&err);
+				goto fail;
+			}
 			continue;
+		}
 		if (route_def_prepare(rc, g.cookie_master, &plan.new[i].def,
 				      &err) != 0) {
 			reload_refused(&err);
@@ -271,12 +358,25 @@ static void on_reload(void *arg)
 		plan.new[i].holder = nh;
 		nh->refs++;
 		plan.start[i] = true;
+		if (priv_route_check(&g.priv, rc, err.msg,
+				     sizeof(err.msg)) != 0) {
+			snprintf(err.where, sizeof(err.where), "%s", rc->where);
+			snprintf(err.key, sizeof(err.key), "listen");
+			reload_refused(&err);
+			goto fail;
+		}
 	}
+	if (!str_same(nh->cfg.user, g.cur->cfg.user) ||
+	    !str_same(nh->cfg.chroot, g.cur->cfg.chroot))
+		log_warnx("reload: user and chroot change on a restart only");
 	/* each worker stops what went away or changed, binds what is new */
 	for (unsigned int w = 0; w < g.nworkers; w++) {
 		plan.worker = w;
 		worker_call(g.workers[w], reload_on_worker, &plan);
 	}
+	for (size_t i = 0; i < plan.nnew; i++)
+		if (!plan.start[i])
+			adopt_tls(&plan.new[i], &plan.fresh[i]);
 	for (size_t j = 0; j < g.nrun; j++) {
 		if (plan.keep[j]) {
 			kept++;
@@ -300,6 +400,7 @@ static void on_reload(void *arg)
 		 plan.nnew - kept, stopped);
 	free(plan.keep);
 	free(plan.start);
+	free_fresh(&plan);
 	return;
 fail:
 	for (size_t i = 0; i < plan.nnew && plan.new != NULL; i++) {
@@ -311,7 +412,17 @@ fail:
 	free(plan.keep);
 	free(plan.new);
 	free(plan.start);
+	free_fresh(&plan);
 	holder_put(nh);
+}
+
+static void on_reload(void *arg)
+{
+	(void)arg;
+	log_info("SIGHUP: reloading the configuration");
+	notify_reloading();
+	reload();
+	notify_send("READY=1");
 }
 
 static void cleanup(void)
@@ -331,6 +442,8 @@ static void cleanup(void)
 	}
 	holder_put(g.cur);
 	g.cur = NULL;
+	priv_plan_finish(&g.priv);
+	notify_finish();
 	dtls_global_cleanup();
 }
 
@@ -438,6 +551,12 @@ int main(int argc, char *argv[])
 	}
 	if (dtls_cookie_master_new(g.cookie_master) != 0)
 		fatalx("cannot draw the cookie secret");
+	if (cfg->action == CONFIG_ACTION_RUN &&
+	    priv_plan_init(&g.priv, cfg, &err) != 0) {
+		config_error_print(&err, stderr);
+		cleanup();
+		return 2;
+	}
 	if (prepare_all(g.cur, &err) != 0) {
 		config_error_print(&err, stderr);
 		cleanup();
@@ -450,6 +569,7 @@ int main(int argc, char *argv[])
 		cleanup();
 		return 0;
 	}
+	notify_init();
 	if (cfg->metrics != NULL)
 		log_warnx("metrics = %s: not served by this build yet",
 			  cfg->metrics);
@@ -474,6 +594,13 @@ int main(int argc, char *argv[])
 		}
 		log_route(g.run[r].def, "listening on");
 	}
+	/* everything is bound: drop, before any thread (capabilities are per thread) */
+	ret = priv_drop(&g.priv, err.msg, sizeof(err.msg));
+	if (ret != 0) {
+		log_errx("%s", err.msg);
+		cleanup();
+		return 1;
+	}
 	for (unsigned int i = 1; i < g.nworkers; i++) {
 		ret = worker_start_thread(g.workers[i], dtls_thread_cleanup);
 		if (ret != 0)
@@ -487,6 +614,7 @@ int main(int argc, char *argv[])
 	log_info("ready: %zu route%s, %u worker%s, pid %ld", g.nrun,
 		 g.nrun == 1 ? "" : "s", g.nworkers,
 		 g.nworkers == 1 ? "" : "s", (long)getpid());
+	notify_send("READY=1");
 	worker_run(g.workers[0]);
 	for (unsigned int i = 1; i < g.nworkers; i++)
 		worker_join(g.workers[i]);

@@ -89,6 +89,7 @@ struct tls_config {
 	char		*cert;		/* PEM chain; NULL: not set */
 	char		*key;		/* PEM key */
 	char		*ca;		/* PEM trust anchors */
+	char		*crl;		/* PEM CRL checked against the peer's chain */
 	enum verify_mode verify;
 	uint8_t		 fingerprints[CONFIG_MAX_FINGERPRINTS][32]; /* SHA-256 */
 	size_t		 nfingerprints;
@@ -163,6 +164,8 @@ struct config {
 	enum engine_kind engine;
 	unsigned int	 workers;
 	char		*metrics;	/* HOST:PORT, or NULL */
+	char		*user;		/* drop to this user once bound, or NULL */
+	char		*chroot;	/* chroot here once bound, or NULL */
 	enum log_level	 log_level;
 	unsigned int	 idle_timeout;	/* 0: not set */
 	unsigned int	 max_sessions;	/* 0: not set */
@@ -170,7 +173,7 @@ struct config {
 	struct route_config *routes;
 	size_t		 nroutes;
 	/* which global keys were set, so the command line can override the file */
-	uint32_t	 set_mask;
+	uint64_t	 set_mask;
 };
 
 struct config_error {

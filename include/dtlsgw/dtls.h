@@ -70,6 +70,22 @@ int dtls_ctx_create(const struct dtls_ctx_params *p, struct dtls_ctx **out,
 		    char *err, size_t errlen);
 void dtls_ctx_destroy(struct dtls_ctx *ctx);
 
+/*
+ * Certificate rotation (SIGHUP): a new context like ctx (same role, route,
+ * engine) from tls, whose files are read again: certificate, key, CA and
+ * CRL.  0 and *out, or a negative error with a message in err.
+ */
+int dtls_ctx_rebuild(const struct dtls_ctx *ctx, const struct tls_config *tls,
+		     struct dtls_ctx **out, char *err, size_t errlen);
+
+/*
+ * ctx takes fresh's certificate, key, trust anchors and CRL for the
+ * sessions it makes from now on; the sessions it made keep what they had.
+ * fresh (from dtls_ctx_rebuild(ctx)) is consumed.  Any thread; sessions
+ * may be made on other threads meanwhile.
+ */
+void dtls_ctx_adopt(struct dtls_ctx *ctx, struct dtls_ctx *fresh);
+
 /* The SHA-256 of the context's own certificate, false when it has none. */
 bool dtls_ctx_fingerprint(const struct dtls_ctx *ctx, uint8_t out[32]);
 

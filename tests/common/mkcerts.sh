@@ -5,6 +5,9 @@
 #   client.pem client.key    CN=client, from ca
 #   other-ca.pem             another CA
 #   rogue.pem rogue.key      CN=rogue, from other-ca
+#   server2.pem server2.key  another CN=localhost from ca (rotation)
+#   ca-empty.crl             a CRL of ca revoking nothing
+#   ca-revoked.crl           a CRL of ca revoking client.pem
 #   NAME.fp                  "sha256:HEX" fingerprint of each certificate
 set -eu
 dir=${1:?usage: mkcerts.sh DIR}
@@ -33,7 +36,27 @@ mkca other-ca "another CA"
 mkleaf server localhost ca "DNS:localhost,IP:127.0.0.1,IP:::1"
 mkleaf client client ca "DNS:client"
 mkleaf rogue rogue other-ca "DNS:rogue"
-for c in ca server client rogue other-ca; do
+mkleaf server2 localhost ca "DNS:localhost,IP:127.0.0.1,IP:::1"
+
+# openssl ca's database, for the CRLs
+: >index.txt
+echo 01 >crlnumber
+cat >ca.cnf <<CNF
+[ca]
+default_ca = d
+[d]
+database = index.txt
+crlnumber = crlnumber
+certificate = ca.pem
+private_key = ca.key
+default_md = sha256
+default_crl_days = 30
+CNF
+ossl ca -batch -config ca.cnf -gencrl -out ca-empty.crl
+ossl ca -batch -config ca.cnf -revoke client.pem
+ossl ca -batch -config ca.cnf -gencrl -out ca-revoked.crl
+rm -f ca.cnf index.txt* crlnumber*
+for c in ca server client rogue other-ca server2; do
 	printf 'sha256:%s\n' "$(openssl x509 -in "$c.pem" -noout \
 		-fingerprint -sha256 | sed 's/.*=//; s/://g')" >"$c.fp"
 done

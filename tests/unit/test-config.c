@@ -628,6 +628,13 @@ static const struct file_bad file_cases[] = {
 	  "status-server", "expected forward or local", NULL },
 	{ ROUTE "proto = radius\nsecret = s\nwatchdog = 9999\n", 6,
 	  "watchdog", "out of range (0-3600)", NULL },
+	{ "user = no-such-user-dtlsgw\n" ROUTE, 1, "user",
+	  "no such user 'no-such-user-dtlsgw'", NULL },
+	{ "chroot = var/empty\n" ROUTE, 1, "chroot",
+	  "'var/empty' is not an absolute path", NULL },
+	{ ROUTE "user = root\n", 4, "user", "a global key", NULL },
+	{ ROUTE "crl = \n", 4, "crl", "empty value", NULL },
+	{ ROUTE "crl = r.crl\n", 1, "crl", "route r: crl without ca", NULL },
 	{ "workers = 2\n", 0, "", "no routes", NULL },
 	{ "", 0, "", "no routes: give --listen/--forward or a config file",
 	  NULL },
@@ -665,6 +672,37 @@ static void test_file_errors(void **state)
 				 err.msg);
 		config_free(&cfg);
 	}
+}
+
+/* user, chroot (global) and crl (global, merged into routes) */
+static void test_file_operator_keys(void **state)
+{
+	static const char text[] =
+		"user = root\nchroot = /var/empty\nca = /etc/ca.pem\ncrl = /etc/g.crl\n"
+		"[a]\nlisten = dtls://0.0.0.0:1\nforward = udp://127.0.0.1:2\n"
+		"[b]\nlisten = dtls://0.0.0.0:3\nforward = udp://127.0.0.1:4\n"
+		"crl = /etc/b.crl\n";
+	struct config_error err;
+	struct config cfg = { 0 }, other = { 0 };
+
+	(void)state;
+	assert_int_equal(config_load_string(&cfg, text, "ops", &err), 0);
+	assert_int_equal(config_finish(&cfg, &err), 0);
+	assert_string_equal(cfg.user, "root");
+	assert_string_equal(cfg.chroot, "/var/empty");
+	assert_string_equal(route_named(&cfg, "a")->tls.crl, "/etc/g.crl");
+	assert_string_equal(route_named(&cfg, "b")->tls.crl, "/etc/b.crl");
+	/* a route whose CRL changed is not the same route */
+	assert_int_equal(config_load_string(&other, text, "ops", &err), 0);
+	assert_int_equal(config_finish(&other, &err), 0);
+	assert_true(config_route_equal(route_named(&cfg, "b"),
+				       route_named(&other, "b")));
+	free(other.routes[1].tls.crl);
+	other.routes[1].tls.crl = strdup("/etc/c.crl");
+	assert_false(config_route_equal(route_named(&cfg, "b"),
+					route_named(&other, "b")));
+	config_free(&cfg);
+	config_free(&other);
 }
 
 /* config_load_string() names its errors after its where argument */
@@ -1476,6 +1514,7 @@ int main(void)
 		cmocka_unit_test(test_route_equal),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_error_print),
+		cmocka_unit_test(test_file_operator_keys),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_profiles),

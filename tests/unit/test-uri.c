@@ -45,6 +45,9 @@ static const struct uri_ok ok_cases[] = {
 	  NULL, NULL, NULL },
 	{ "udp://[fe80::1%25eth0]:1812", SCHEME_UDP, "fe80::1%eth0", 1812, 0,
 	  NULL, NULL, "udp://[fe80::1%eth0]:1812" },
+	/* a zone that starts "25" (found by fuzz-uri): encoded to read back */
+	{ "udp://[fe80::1%2525x]", SCHEME_UDP, "fe80::1%25x", 0, 0, NULL,
+	  NULL, NULL },
 	{ "dtls://radius.example.net:2083", SCHEME_DTLS_UDP,
 	  "radius.example.net", 2083, 0, NULL, NULL, NULL },
 	{ "udp://localhost", SCHEME_UDP, "localhost", 0, 0, NULL, NULL, NULL },
