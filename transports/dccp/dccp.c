@@ -60,6 +60,8 @@
 /* Resets for packets of no connection: a burst, then this many a second. */
 #define RESET_BURST		50
 #define RESET_PER_S		50
+/* How long a listener's connection may stay open without data. */
+#define QUIET_MAX_US		(60 * 1000000ull)
 /* The path MTU a listener assumes for its peers (?mtu=N changes it). */
 #define MTU_DEFAULT		1500
 /* A connector's TIMEWAIT is short: its socket goes with the session. */
@@ -84,7 +86,11 @@ struct dconn {
 	bool			 flush;		/* the backlog may move */
 	bool			 closed;	/* no more data either way */
 	bool			 dead;		/* free it */
-	bool			 busy;		/* inside a call into c */
+	/*
+	 * A listener's connection that carries no data by then is closed:
+	 * without data the gateway has no session to end it (0: it did).
+	 */
+	uint64_t		 quiet_until;
 };
 
 struct dccp_transport {
@@ -119,6 +125,7 @@ static struct {
 	uint64_t		 no_conn;	/* packets for no connection */
 	uint64_t		 resets_sent;	/* answers to those */
 	uint64_t		 refused;	/* Requests over CONNS_MAX */
+	uint64_t		 quiet_closed;	/* no data within QUIET_MAX_US */
 	uint64_t		 too_big;	/* payloads over the MPS */
 	uint64_t		 conns_opened;
 	struct dccp_conn_stats	 conn;		/* of freed connections */
@@ -373,6 +380,9 @@ static bool dconn_after(struct dconn *k, uint64_t now)
 		return false;
 	}
 	us = dccp_conn_next_timeout(k->c, now);
+	if (k->quiet_until != 0 && !k->closed &&
+	    (us < 0 || now + (uint64_t)us > k->quiet_until))
+		us = k->quiet_until > now ? (int64_t)(k->quiet_until - now) : 0;
 	if (us < 0)
 		worker_timer_stop(k->timer);
 	else
@@ -385,6 +395,17 @@ static void dconn_timer(void *arg)
 	struct dconn *k = arg;
 	uint64_t now = now_us();
 
+	if (k->quiet_until != 0 && now >= k->quiet_until && !k->closed) {
+		char a[ADDR_STRLEN];
+
+		log_debug("dccp: connection with %s carried no data in %llu s: "
+			  "closing it",
+			  addr_str((const struct sockaddr *)&k->peer, a),
+			  (unsigned long long)(QUIET_MAX_US / 1000000));
+		k->quiet_until = 0;
+		dstats.quiet_closed++;
+		dccp_conn_close(k->c, now);
+	}
 	dccp_conn_on_timeout(k->c, now);
 	dconn_after(k, now);
 }
@@ -647,10 +668,12 @@ static bool input(struct dccp_transport *u, struct dgram *d, uint8_t *pkt,
 		}
 		k->locallen = u->af == AF_INET ? sizeof(struct sockaddr_in)
 					       : sizeof(struct sockaddr_in6);
+		k->quiet_until = now_us() + QUIET_MAX_US;
 	}
 	now = now_us();
 	ret = dccp_conn_input(k->c, &h, pkt, len, now);
 	if (ret == 1) {
+		k->quiet_until = 0;
 		d->data = pkt + h.doff;
 		d->len = len - h.doff;
 		memcpy(&d->peer, &k->peer, k->peerlen);
@@ -1147,7 +1170,8 @@ void transport_dccp_log_stats(void)
 		 "out_of_window=%llu invalid=%llu syncs_tx=%llu "
 		 "syncs_rx=%llu retransmits=%llu resets_rx=%llu "
 		 "resets_tx=%llu too_big=%llu no_conn=%llu "
-		 "resets_to_strangers=%llu refused=%llu malformed:%s",
+		 "resets_to_strangers=%llu refused=%llu quiet_closed=%llu "
+		 "malformed:%s",
 		 (unsigned long long)conns, (unsigned long long)open,
 		 (unsigned long long)dstats.conns_opened, cwnd_min, cwnd_max,
 		 (unsigned long long)(open > 0 ? cwnd_sum / open : 0),
@@ -1170,6 +1194,7 @@ void transport_dccp_log_stats(void)
 		 (unsigned long long)dstats.no_conn,
 		 (unsigned long long)dstats.resets_sent,
 		 (unsigned long long)dstats.refused,
+		 (unsigned long long)dstats.quiet_closed,
 		 o > 0 ? malformed : " none");
 }
 
