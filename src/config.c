@@ -350,6 +350,35 @@ static int check_tun_params(const struct endpoint *ep, char *msg,
 	return tunnel_conf_parse(ep, &lenient, &tc, msg, msglen);
 }
 
+/*
+ * The query parameters of a udp:// URI towards a router (the gre-udp and
+ * mpls-udp profiles, src/adapters/tunnel.c): reply-port on a listen
+ * side, local-port on a forward side, flows on either.
+ */
+static int check_udp_params(const struct endpoint *ep, bool listen,
+			    char *msg, size_t msglen)
+{
+	const char *port = listen ? "reply-port" : "local-port";
+
+	for (size_t i = 0; i < ep->nparams; i++) {
+		const char *k = ep->params[i].key, *v = ep->params[i].value;
+
+		if (strcmp(k, "flows") == 0) {
+			if (check_number(k, v, 1, 1024, msg, msglen) != 0)
+				return -EINVAL;
+		} else if (strcmp(k, port) == 0) {
+			if (check_number(k, v, 1, 65535, msg, msglen) != 0)
+				return -EINVAL;
+		} else {
+			fmt(msg, msglen, "unknown udp parameter '%s' on a %s "
+			    "side (%s, flows)", k, listen ? "listen" :
+			    "forward", port);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* Whether an endpoint of this scheme has a port. */
 static bool scheme_has_port(enum scheme s)
 {
@@ -1188,6 +1217,8 @@ static int check_endpoint(const struct endpoint *ep, bool listen, char *msg,
 		return check_dccp_params(ep, msg, msglen);
 	if (ep->scheme == SCHEME_TUN)
 		return check_tun_params(ep, msg, msglen);
+	if (ep->scheme == SCHEME_UDP)
+		return check_udp_params(ep, listen, msg, msglen);
 	return 0;
 }
 
@@ -2233,6 +2264,14 @@ static int finish_route(struct config *cfg, struct route_config *r,
 	rc = check_snmp(r, err);
 	if (rc < 0)
 		return rc;
+	if (((r->listen.scheme == SCHEME_UDP && r->listen.nparams > 0) ||
+	     (r->forward.scheme == SCHEME_UDP && r->forward.nparams > 0)) &&
+	    strcmp(r->profile->name, "gre-udp") != 0 &&
+	    strcmp(r->profile->name, "mpls-udp") != 0)
+		return set_error(err, r->where, r->listen.nparams > 0 ?
+				 "listen" : "forward", "route %s: udp:// "
+				 "parameters only with proto gre-udp or "
+				 "mpls-udp", r->name);
 	if (!(r->radius_set & RADIUS_SET_ACCT_PORT))
 		r->acct_port = CONFIG_DEFAULT_ACCT_PORT;
 	if (!(r->radius_set & RADIUS_SET_COA_PORT))

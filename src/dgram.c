@@ -65,6 +65,7 @@ void dgram_reset(struct dgram *d)
 	d->ifindex = 0;
 	d->stream = 0;
 	d->port_hint = 0;
+	d->flow = 0;
 	d->ecn = 0;
 	d->flags = 0;
 	d->ppid = 0;

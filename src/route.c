@@ -69,6 +69,8 @@ struct route {
 	bool			 fwd_echo;
 	bool			 fwd_ports;	/* unconnected flow, several ports */
 	bool			 shared_mode;
+	bool			 peer_host;	/* ADAPTER_F_PEER_HOST */
+	bool			 fwd_flows;	/* ADAPTER_F_FLOW_PORTS */
 };
 
 static const char *const drop_names[ROUTE_DROP_MAX] = {
@@ -121,6 +123,14 @@ static uint16_t port_of(const struct sockaddr_storage *ss)
 	if (ss->ss_family == AF_INET6)
 		return ((const struct sockaddr_in6 *)ss)->sin6_port;
 	return 0;
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
 }
 
 /* The listening socket bound to the port of local (the first by default). */
@@ -313,6 +323,9 @@ int route_def_prepare(const struct route_config *cfg,
 			       ADAPTER_F_SHARED_UPSTREAM) &&
 			      !scheme_is_dtls(cfg->listen.scheme) &&
 			      scheme_is_dtls(cfg->forward.scheme)) ||
+			     (def->adapter.ops != NULL &&
+			      (def->adapter.ops->flags & ADAPTER_F_PEER_HOST) &&
+			      cfg->listen.scheme == SCHEME_UDP) ||
 			     (def->lops->caps & TRANSPORT_CAP_ONE_THREAD) ||
 			     (def->fops != NULL &&
 			      (def->fops->caps & TRANSPORT_CAP_ONE_THREAD));
@@ -417,6 +430,12 @@ static void session_kill(struct session *s)
 		add_forward_stats(&r->stats, &s->fwd->stats);
 		transport_close(s->fwd);
 		s->fwd = NULL;
+	}
+	if (s->reply != NULL) {
+		transport_flush(s->reply);
+		add_forward_stats(&r->stats, &s->reply->stats);
+		transport_close(s->reply);
+		s->reply = NULL;
 	}
 	dtls_session_destroy(s->ldtls);
 	dtls_session_destroy(s->fdtls);
@@ -688,7 +707,10 @@ void session_send_down(struct session *s, struct dgram *d)
 	}
 	if (d->ppid == 0 && r->def->adapter.ops != NULL)
 		d->ppid = r->def->adapter.ops->sctp_ppid;
-	transport_queue(pick_listener(r, &d->local, d->locallen), d);
+	if (s->reply != NULL)
+		transport_queue(s->reply, d);
+	else
+		transport_queue(pick_listener(r, &d->local, d->locallen), d);
 }
 
 /* Plaintext on its way to the listening side's peer. */
@@ -741,14 +763,8 @@ void session_send_up(struct session *s, struct dgram *d)
 		/* the forward host, on the port the adapter chose */
 		memcpy(&d->peer, &r->def->fwd_addr, r->def->fwd_len);
 		d->peerlen = r->def->fwd_len;
-		if (d->port_hint != 0) {
-			if (d->peer.ss_family == AF_INET)
-				((struct sockaddr_in *)&d->peer)->sin_port =
-					htons(d->port_hint);
-			else
-				((struct sockaddr_in6 *)&d->peer)->sin6_port =
-					htons(d->port_hint);
-		}
+		if (d->port_hint != 0)
+			set_port(&d->peer, d->port_hint);
 	}
 	if (d->ppid == 0 && r->def->adapter.ops != NULL)
 		d->ppid = r->def->adapter.ops->sctp_ppid;
@@ -1112,13 +1128,21 @@ static int session_fwd_open(struct session *s)
 		.ep = &def->cfg->forward,
 		.peer_ep = &def->cfg->listen,
 		.pool = worker_pool(r->w),
-		.unconnected = r->fwd_ports,
+		.unconnected = r->fwd_ports || r->fwd_flows,
 		.framing = def->adapter.ops != NULL ? def->adapter.ops->framing
 						    : NULL,
 	};
+	struct sockaddr_storage local = { .ss_family = def->fwd_addr.ss_family };
 	char a[ADDR_STRLEN], fa[ADDR_STRLEN];
 	int ret;
 
+	if (r->fwd_flows) {
+		/* the wildcard address, on the port the forward host sends to */
+		set_port(&local, def->adapter.flow_port);
+		p.local = (const struct sockaddr *)&local;
+		p.locallen = def->fwd_len;
+		p.flows = def->adapter.fwd_flows;
+	}
 	ret = transport_open(def->fops, r->w, &p, fwd_rx, s, &s->fwd);
 	if (ret == 0)
 		s->fwd->on_error = fwd_error;
@@ -1455,11 +1479,51 @@ out:
 	memset(secret, 0, sizeof(secret));
 }
 
+static void listener_rx(struct transport *t, struct dgram *d, void *arg);
+
+/*
+ * ADAPTER_F_PEER_HOST: the flow what goes back to the peer leaves by,
+ * from listen_flows source ports at the address the peer wrote to.
+ * Without it (one flow, or no socket) replies leave by the listener.
+ */
+static void reply_open(struct session *s)
+{
+	struct route *r = s->route;
+	struct sockaddr_storage local;
+	struct transport_params p = {
+		.role = TRANSPORT_CONNECT,
+		.addr = (const struct sockaddr *)&s->peer,
+		.addrlen = s->peerlen,
+		.pool = worker_pool(r->w),
+		.unconnected = true,
+		.flows = r->def->adapter.listen_flows,
+	};
+	char a[ADDR_STRLEN];
+	int ret;
+
+	if (p.flows <= 1)
+		return;
+	if (s->locallen > 0) {
+		memcpy(&local, &s->local, s->locallen);
+		set_port(&local, 0);
+		p.local = (const struct sockaddr *)&local;
+		p.locallen = s->locallen;
+	}
+	ret = transport_open(&transport_udp, r->w, &p, listener_rx, r,
+			     &s->reply);
+	if (ret != 0 && warn_ok(r))
+		log_warnx("route %s: %s: cannot open the flows to the peer, "
+			  "replies leave by the listening socket: %s",
+			  route_name(r), peer_str(s, a), dtlsgw_strerror(ret));
+}
+
 /* A datagram on a cleartext listening socket. */
 static void listener_rx_clear(struct route *r, struct dgram *d)
 {
 	struct session *s;
 
+	if (r->peer_host)	/* the host, whatever port it sent from */
+		set_port(&d->peer, r->def->adapter.reply_port);
 	if (r->shared_mode)
 		s = r->shared;
 	else
@@ -1474,6 +1538,8 @@ static void listener_rx_clear(struct route *r, struct dgram *d)
 			return;
 		}
 		SESS_DEBUG(s, "new session");
+		if (r->peer_host)
+			reply_open(s);
 		if (!r->fwd_echo && session_fwd_open(s) != 0 && !r->fwd_dtls) {
 			drop(r, ROUTE_DROP_FORWARD_DOWN, d);
 			session_kill(s);
@@ -1553,6 +1619,10 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 	r->fwd_echo = cfg->forward.scheme == SCHEME_ECHO;
 	r->fwd_ports = aops != NULL && (aops->flags & ADAPTER_F_FORWARD_PORTS) &&
 		       !r->fwd_dtls && !r->fwd_echo;
+	r->peer_host = aops != NULL && (aops->flags & ADAPTER_F_PEER_HOST) &&
+		       cfg->listen.scheme == SCHEME_UDP;
+	r->fwd_flows = aops != NULL && (aops->flags & ADAPTER_F_FLOW_PORTS) &&
+		       cfg->forward.scheme == SCHEME_UDP;
 	r->shared_mode = aops != NULL &&
 			 (aops->flags & ADAPTER_F_SHARED_UPSTREAM) &&
 			 !r->listen_dtls && r->fwd_dtls;
@@ -1638,6 +1708,8 @@ void route_stats_add(struct route_stats *sum, const struct route *r)
 	     s = session_table_next(&r->table, s, &i)) {
 		if (s->fwd != NULL)
 			add_forward_stats(sum, &s->fwd->stats);
+		if (s->reply != NULL)
+			add_forward_stats(sum, &s->reply->stats);
 		if ((s->ldtls != NULL && dtls_session_own_records(s->ldtls)) ||
 		    (s->fdtls != NULL && dtls_session_own_records(s->fdtls)))
 			sum->sessions_own_records++;

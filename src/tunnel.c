@@ -29,7 +29,6 @@ const char *const tunnel_error_names[TUNNEL_ERR_MAX] = {
 	[TUNNEL_ERR_INNER_HEADER] = "inner_header",
 	[TUNNEL_ERR_INNER_LENGTH] = "inner_length",
 	[TUNNEL_ERR_TOO_BIG] = "too_big",
-	[TUNNEL_ERR_NO_PEER] = "no_peer",
 };
 
 const char *tunnel_error_name(enum tunnel_error e)

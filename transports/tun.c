@@ -12,13 +12,11 @@
  * addresses and routes with it.  The device carries one peer: a second
  * open of the same name fails (EBUSY).
  *
- * Each read is one IP packet.  Its peer address, which keys the route's
- * sessions when the other side is cleartext, is the device's own address
- * with a port from the inner flow's hash, one of flows= (16) in the
- * ephemeral range: each such bucket gets a session and its own UDP socket,
- * so the outer source port differs between flows and stays the same for
- * each (RFC 8086 section 3.2.1).  Over DTLS every packet shares one
- * session (the adapter's shared upstream) and this port is not used.
+ * Each read is one IP packet; its peer address, which keys the route's
+ * one session, is the device's own address.  Where the other side is
+ * cleartext UDP, the adapter hashes each packet's flow and the forward
+ * flow sends it from one of flows= (16) source ports by that hash (udp.c,
+ * RFC 8086 section 3.2.1).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,7 +43,6 @@
 struct tun_transport {
 	struct transport	 base;
 	int			 fd;
-	unsigned int		 flows;
 	struct sockaddr_storage	 self;		/* the device's address, for peers */
 	socklen_t		 selflen;
 	struct dgram_pool	*pool;
@@ -205,7 +202,6 @@ static int tun_open(struct transport **out, const struct transport_params *p)
 	}
 	u->fd = fd;
 	u->pool = p->pool;
-	u->flows = tc.flows;
 	if (tc.has4) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&u->self;
 
@@ -270,19 +266,8 @@ static int tun_recv(struct transport *t, struct dgram **out, size_t max,
 			return -err;
 		}
 		d->len = (size_t)r;
-		/* the device, and the flow's bucket as the port */
 		memcpy(&d->peer, &u->self, u->selflen);
 		d->peerlen = u->selflen;
-		{
-			uint16_t port = htons((uint16_t)(49152u +
-				tunnel_flow_hash(d->data, d->len) % u->flows));
-
-			if (d->peer.ss_family == AF_INET)
-				((struct sockaddr_in *)&d->peer)->sin_port = port;
-			else
-				((struct sockaddr_in6 *)&d->peer)->sin6_port =
-					port;
-		}
 		out[(*n)++] = d;
 	}
 	return 0;

@@ -16,6 +16,13 @@
  * overflow area, and is cut back into datagrams; what does not fit the
  * caller's batch waits in a spill queue, returned first by the next call.
  * Where UDP_GRO is refused, the kernel cuts them itself.
+ *
+ * An unconnected flow may send from several sockets (flows, RFC 8086
+ * section 3.2.1: the outer source port follows the inner flow, which an
+ * adapter hashes into each dgram's flow): one per source port, bound to
+ * the flow's local address, with the main socket (bound to the local port
+ * the remote host sends to, if any) in one epoll set whose descriptor is
+ * the one the worker watches, as tcp.c does with its connections.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -24,6 +31,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -64,6 +72,10 @@ struct udp_transport {
 	bool			 pktinfo;	/* wildcard listener: track local addresses */
 	uint16_t		 port;		/* bound port, network order */
 	struct dgram_pool	*pool;
+	/* flows: the sending sockets, and the epoll set of them all */
+	int			*flow_fd;
+	unsigned int		 nflows;
+	int			 epfd;
 };
 
 /*
@@ -172,14 +184,78 @@ static int probe_free(const struct transport_params *p)
 	return ret;
 }
 
+static void flows_close(struct udp_transport *u)
+{
+	for (unsigned int i = 0; i < u->nflows; i++)
+		close(u->flow_fd[i]);
+	if (u->nflows > 0)
+		close(u->epfd);
+	free(u->flow_fd);
+	u->flow_fd = NULL;
+	u->nflows = 0;
+}
+
+static int epoll_add(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == -1 ? -errno : 0;
+}
+
+/*
+ * The sending sockets of an unconnected flow, p->flows of them, each on a
+ * port of its own at p->local's address, and the epoll set that holds
+ * them with u->fd.  0 or -errno (u->nflows says what to close).
+ */
+static int flows_open(struct udp_transport *u,
+		      const struct transport_params *p)
+{
+	struct sockaddr_storage ss;
+	int ret;
+
+	u->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (u->epfd == -1)
+		return -errno;
+	u->flow_fd = calloc(p->flows, sizeof(*u->flow_fd));
+	if (u->flow_fd == NULL) {
+		close(u->epfd);
+		return -ENOMEM;
+	}
+	ret = epoll_add(u->epfd, u->fd);
+	for (unsigned int i = 0; ret == 0 && i < p->flows; i++) {
+		int fd = socket(u->family,
+				SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+		if (fd == -1) {
+			ret = -errno;
+			break;
+		}
+		u->flow_fd[u->nflows++] = fd;
+		if (p->local != NULL) {
+			/* its address, a port of its own */
+			memcpy(&ss, p->local, p->locallen);
+			if (ss.ss_family == AF_INET)
+				((struct sockaddr_in *)&ss)->sin_port = 0;
+			else
+				((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+			if (bind(fd, (struct sockaddr *)&ss, p->locallen) == -1) {
+				ret = -errno;
+				break;
+			}
+		}
+		ret = epoll_add(u->epfd, fd);
+	}
+	if (u->nflows == 0)	/* nothing to tell flows_close() of the set */
+		close(u->epfd);
+	return ret;
+}
+
 static int udp_open(struct transport **out, const struct transport_params *p)
 {
 	struct udp_transport *u;
 	int fd, ret;
 
 	*out = NULL;
-	if (p->ep != NULL && p->ep->nparams > 0)
-		return -EINVAL;
 	if (p->role == TRANSPORT_LISTEN && p->reuseport && p->exclusive) {
 		ret = probe_free(p);
 		if (ret != 0)
@@ -238,6 +314,13 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 		memcpy(&u->remote, p->addr, p->addrlen);
 		u->remotelen = p->addrlen;
 		u->filter = true;
+		if (p->local != NULL && bind(fd, p->local, p->locallen) == -1)
+			goto fail_errno;
+		if (p->flows > 1) {
+			ret = flows_open(u, p);
+			if (ret != 0)
+				goto fail;
+		}
 	} else {
 		if (connect(fd, p->addr, p->addrlen) == -1)
 			goto fail_errno;
@@ -248,6 +331,8 @@ static int udp_open(struct transport **out, const struct transport_params *p)
 	return 0;
 fail_errno:
 	ret = -errno;
+fail:
+	flows_close(u);
 	close(fd);
 	free(u);
 	return ret;
@@ -258,6 +343,7 @@ static void udp_close(struct transport *t)
 	struct udp_transport *u = udp_of(t);
 
 	dgram_queue_clear(&u->spill);
+	flows_close(u);
 	close(u->fd);
 	free(u);
 }
@@ -332,26 +418,18 @@ static void cut_run(struct udp_transport *u, struct dgram *d,
 	}
 }
 
-static int udp_recv(struct transport *t, struct dgram **out, size_t max,
-		    size_t *n)
+/* Receive from fd, one of u's sockets: udp_recv() without the spill. */
+static int recv_fd(struct udp_transport *u, int fd, struct dgram **out,
+		   size_t max, size_t *n)
 {
-	struct udp_transport *u = udp_of(t);
+	struct transport *t = &u->base;
 	/* the buffers read into; a GRO run may fill out faster than this */
 	struct dgram *rx[TRANSPORT_BATCH];
 	size_t want = 0, k = 0;
-	bool gro = u->gro;
+	bool gro = u->gro && fd == u->fd;
 	int got;
 
 	*n = 0;
-	if (max > TRANSPORT_BATCH)
-		max = TRANSPORT_BATCH;
-	/* what the last run left over comes first, and alone */
-	if (u->spill.len > 0) {
-		while (k < max && u->spill.len > 0)
-			out[k++] = dgram_queue_pop(&u->spill);
-		*n = k;
-		return 0;
-	}
 	if (gro)
 		gro = gro_area();
 	for (; want < max; want++) {
@@ -390,7 +468,7 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 		discard_one(u);
 		return -ENOBUFS;
 	}
-	got = recvmmsg(u->fd, batch.msgs, (unsigned int)want, MSG_DONTWAIT, NULL);
+	got = recvmmsg(fd, batch.msgs, (unsigned int)want, MSG_DONTWAIT, NULL);
 	if (got == -1) {
 		int err = errno;
 
@@ -447,6 +525,50 @@ static int udp_recv(struct transport *t, struct dgram **out, size_t max,
 	return 0;
 }
 
+/* The sockets of a flows transport the epoll set says are readable. */
+static int recv_flows(struct udp_transport *u, struct dgram **out,
+		      size_t max, size_t *n)
+{
+	struct epoll_event ev[8];
+	int ready = epoll_wait(u->epfd, ev, 8, 0), err = 0;
+
+	*n = 0;
+	if (ready == -1)
+		return errno == EINTR ? -EAGAIN : -errno;
+	for (int i = 0; i < ready && *n < max; i++) {
+		size_t got = 0;
+		int ret = recv_fd(u, ev[i].data.fd, out + *n, max - *n, &got);
+
+		*n += got;
+		if (ret != 0 && ret != -EAGAIN && err == 0)
+			err = ret;
+	}
+	if (*n > 0)
+		return 0;
+	return err != 0 ? err : -EAGAIN;
+}
+
+static int udp_recv(struct transport *t, struct dgram **out, size_t max,
+		    size_t *n)
+{
+	struct udp_transport *u = udp_of(t);
+	size_t k = 0;
+
+	*n = 0;
+	if (max > TRANSPORT_BATCH)
+		max = TRANSPORT_BATCH;
+	/* what the last run left over comes first, and alone */
+	if (u->spill.len > 0) {
+		while (k < max && u->spill.len > 0)
+			out[k++] = dgram_queue_pop(&u->spill);
+		*n = k;
+		return 0;
+	}
+	if (u->nflows > 0)
+		return recv_flows(u, out, max, n);
+	return recv_fd(u, u->fd, out, max, n);
+}
+
 static bool udp_rx_pending(const struct transport *t)
 {
 	return udp_of_const(t)->spill.len > 0;
@@ -491,10 +613,11 @@ static size_t run_length(const struct udp_transport *u,
 	return j - i;
 }
 
-static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
-		    size_t *nsent)
+/* Send in[0..n) from fd, one of u's sockets: udp_send(). */
+static int send_fd(struct udp_transport *u, int fd, struct dgram *const *in,
+		   size_t n, size_t *nsent)
 {
-	struct udp_transport *u = udp_of(t);
+	struct transport *t = &u->base;
 	size_t count[TRANSPORT_BATCH];
 	size_t nmsg = 0, done = 0, sent = 0;
 
@@ -538,7 +661,7 @@ static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
 		i += k;
 	}
 	while (done < nmsg) {
-		int r = sendmmsg(u->fd, batch.msgs + done,
+		int r = sendmmsg(fd, batch.msgs + done,
 				 (unsigned int)(nmsg - done), MSG_DONTWAIT);
 
 		if (r == -1) {
@@ -568,9 +691,54 @@ static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
 	return 0;
 }
 
+static int flow_fd(const struct udp_transport *u, const struct dgram *d)
+{
+	return u->flow_fd[d->flow % u->nflows];
+}
+
+/*
+ * A flows transport: each run of in[] that leaves by one socket, a call.
+ * The worker watches the epoll set, which never says "writable": a
+ * socket that is full loses the datagram (-ENOBUFS, counted) rather than
+ * block the flow (-EAGAIN).
+ */
+static int send_flows(struct udp_transport *u, struct dgram *const *in,
+		      size_t n, size_t *nsent)
+{
+	*nsent = 0;
+	while (*nsent < n) {
+		int fd = flow_fd(u, in[*nsent]), ret;
+		size_t k = 1, sent = 0;
+
+		while (*nsent + k < n && flow_fd(u, in[*nsent + k]) == fd)
+			k++;
+		ret = send_fd(u, fd, in + *nsent, k, &sent);
+		*nsent += sent;
+		if (ret == -EAGAIN)
+			return -ENOBUFS;
+		if (ret != 0 || sent < k)
+			return ret;
+	}
+	return 0;
+}
+
+static int udp_send(struct transport *t, struct dgram *const *in, size_t n,
+		    size_t *nsent)
+{
+	struct udp_transport *u = udp_of(t);
+
+	if (n > TRANSPORT_BATCH)
+		n = TRANSPORT_BATCH;
+	if (u->nflows > 0)
+		return send_flows(u, in, n, nsent);
+	return send_fd(u, u->fd, in, n, nsent);
+}
+
 static int udp_fd(const struct transport *t)
 {
-	return udp_of_const(t)->fd;
+	const struct udp_transport *u = udp_of_const(t);
+
+	return u->nflows > 0 ? u->epfd : u->fd;
 }
 
 static int udp_local_addr(const struct transport *t,

@@ -17,6 +17,11 @@ struct session;
 struct adapter {
 	const struct adapter_ops	*ops;
 	void				*priv;	/* the adapter's per-route state */
+	/* What init() sets for ADAPTER_F_PEER_HOST and _FLOW_PORTS. */
+	uint16_t			 reply_port;	/* the peer's, replies go to */
+	uint16_t			 flow_port;	/* ours, the forward host sends to */
+	unsigned int			 listen_flows;	/* source ports towards a peer */
+	unsigned int			 fwd_flows;	/* source ports towards the forward host */
 };
 
 enum adapter_verdict {
@@ -44,6 +49,21 @@ enum adapter_verdict {
  * the listening side's engine keeps the verified chain of each session.
  */
 #define ADAPTER_F_PEER_CERT		(1u << 2)
+
+/*
+ * A cleartext udp:// listening side talks to hosts that send from many
+ * source ports and listen on one (RFC 8086 routers): a peer is its IP
+ * address (one session whatever the source port), and what goes back to
+ * it goes to a->reply_port on that address, from a->listen_flows source
+ * ports (a dgram's flow picks one).  The route runs on one worker.
+ */
+#define ADAPTER_F_PEER_HOST		(1u << 3)
+/*
+ * A cleartext udp:// forwarding side sends from a->fwd_flows source ports
+ * (a dgram's flow picks one) and takes what the forward host sends, from
+ * any of its ports, on our port a->flow_port.
+ */
+#define ADAPTER_F_FLOW_PORTS		(1u << 4)
 
 /* Drop reasons an adapter may count (session_adapter_drop()). */
 #define ADAPTER_MAX_DROPS		24

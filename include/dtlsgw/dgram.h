@@ -40,6 +40,7 @@ struct dgram {
 	uint16_t		 stream;	/* SCTP stream, else 0 */
 	uint32_t		 ppid;		/* SCTP payload protocol identifier, else 0 */
 	uint16_t		 port_hint;	/* forward: destination port an adapter chose, 0: the route's */
+	uint32_t		 flow;		/* the inner flow's hash an adapter gave: picks a flows socket */
 	uint8_t			 ecn;
 	uint8_t			 flags;		/* DGRAM_F_* */
 	struct dgram		*next;		/* queue link, owned by whoever queues */

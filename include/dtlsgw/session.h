@@ -56,6 +56,7 @@ struct session {
 	struct dtls_session	*ldtls;		/* listening side, server role */
 	struct dtls_hello_reasm	*reasm;		/* a ClientHello in fragments */
 	struct transport	*fwd;		/* forwarding side flow */
+	struct transport	*reply;		/* ADAPTER_F_PEER_HOST: to the peer, by flow */
 	struct dtls_session	*fdtls;		/* forwarding side, client role */
 	struct dgram_queue	 pending;	/* waiting for the forward handshake */
 

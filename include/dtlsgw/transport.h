@@ -86,6 +86,16 @@ struct transport_params {
 	 * when it has none), accept datagrams from addr's host on any port.
 	 */
 	bool			 unconnected;
+	/*
+	 * Unconnected only (udp): bind to local first (its port, when not 0,
+	 * is where the remote host sends to); with flows > 1, send each
+	 * dgram from one of that many more sockets of their own ports
+	 * (dgram's flow picks it, RFC 8086 section 3.2.1), bound to local's
+	 * address, and receive on all of them.
+	 */
+	const struct sockaddr	*local;
+	socklen_t		 locallen;
+	unsigned int		 flows;
 	/* A stream transport's framing (the profile's), NULL for none. */
 	const struct transport_framing *framing;
 	/* Filled by transport_open(): the worker the transport runs on. */

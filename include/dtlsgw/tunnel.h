@@ -75,7 +75,6 @@ enum tunnel_error {
 	TUNNEL_ERR_INNER_HEADER,	/* IPv4 IHL below 5, or its checksum */
 	TUNNEL_ERR_INNER_LENGTH,	/* its length beyond the datagram, or too short */
 	TUNNEL_ERR_TOO_BIG,		/* larger than the path carries: ICMP sent */
-	TUNNEL_ERR_NO_PEER,		/* bridge: no cleartext peer to send it to yet */
 	TUNNEL_ERR_MAX,
 };
 

@@ -9,9 +9,17 @@
  *   ways, must be well formed (src/tunnel.c: GRE's C, K and S bits,
  *   version 0, a protocol type we know; a label stack down to its S bit
  *   and an IPv4 or IPv6 packet below it); what is not is dropped and
- *   counted by reason.  From a cleartext listening side every router
- *   shares the one DTLS session to the peer gateway, and what comes back
- *   goes to the address and port the last payload came from.
+ *   counted by reason.
+ *
+ * Towards a router the gateway behaves as an RFC 8086 / RFC 7510
+ * encapsulator (ADAPTER_F_PEER_HOST, ADAPTER_F_FLOW_PORTS, honoured by
+ * src/route.c on a udp:// side, bridge and endpoint alike): a router is
+ * its IP address, whatever source port it sends from (one session, one
+ * DTLS session to the peer gateway); what the gateway sends it goes to
+ * the profile's cleartext port (4754, 6635; reply-port= on the listen
+ * URI) from one of flows= (16) source ports chosen by the hash of the
+ * inner flow (section 3.2.1: each dgram's flow); a udp:// forward side
+ * takes what the router sends on that same port of ours (local-port=).
  *
  * - Endpoint (one side is tun://): the gateway is the tunnel endpoint.  An
  *   IP packet read from the device gets a GRE header (protocol type
@@ -32,6 +40,7 @@
 #include "dtlsgw/config.h"
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/log.h"
+#include "dtlsgw/profile.h"
 #include "dtlsgw/session.h"
 #include "dtlsgw/tunnel.h"
 #include "dtlsgw/worker.h"
@@ -41,7 +50,6 @@ struct tunnel_adapter {
 	bool			 endpoint;	/* one side is tun:// */
 	bool			 tun_listen;	/* the device is the listening side */
 	bool			 listen_dtls;
-	bool			 shared;	/* cleartext listen, DTLS forward */
 	unsigned int		 inner_mtu;	/* the largest packet that crosses whole */
 	struct tunnel_conf	 tc;
 };
@@ -49,10 +57,6 @@ struct tunnel_adapter {
 /* Per session. */
 struct tunnel_state {
 	uint32_t		 seq;		/* the next GRE sequence number */
-	/* shared: where the last cleartext payload came from */
-	struct sockaddr_storage	 peer, local;
-	socklen_t		 peerlen, locallen;
-	int			 ifindex;
 };
 
 static enum adapter_verdict refuse(struct session *s, enum tunnel_error e)
@@ -75,6 +79,7 @@ static enum adapter_verdict encapsulate(const struct tunnel_adapter *t,
 	if (e != TUNNEL_OK)
 		return refuse(s, e);
 	d->len = iplen;
+	d->flow = tunnel_flow_hash(d->data, d->len);
 	if (iplen > t->inner_mtu) {
 		struct dgram *icmp = dgram_alloc(worker_pool(session_worker(s)));
 
@@ -142,9 +147,12 @@ static enum adapter_verdict decapsulate(const struct tunnel_adapter *t,
 	return ADAPTER_PASS;
 }
 
-/* Bridge mode: the payload must be well formed, whichever way it goes. */
+/*
+ * Bridge mode: the payload must be well formed, whichever way it goes;
+ * the flow of what it carries gives the source port towards a router.
+ */
 static enum adapter_verdict check(const struct tunnel_adapter *t,
-				  struct session *s, const struct dgram *d)
+				  struct session *s, struct dgram *d)
 {
 	struct gre_hdr h;
 	size_t hl, depth;
@@ -152,7 +160,10 @@ static enum adapter_verdict check(const struct tunnel_adapter *t,
 						    &depth)
 				      : gre_decode(d->data, d->len, &h, &hl);
 
-	return e == TUNNEL_OK ? ADAPTER_PASS : refuse(s, e);
+	if (e != TUNNEL_OK)
+		return refuse(s, e);
+	d->flow = tunnel_flow_hash(d->data + hl, d->len - hl);
+	return ADAPTER_PASS;
 }
 
 static enum adapter_verdict hook(struct adapter *a, struct session *s,
@@ -168,26 +179,7 @@ static enum adapter_verdict hook(struct adapter *a, struct session *s,
 			return encapsulate(t, s, st, d, up);
 		return decapsulate(t, s, d);
 	}
-	if (check(t, s, d) != ADAPTER_PASS)
-		return ADAPTER_DROP;
-	if (!t->shared)
-		return ADAPTER_PASS;
-	if (up) {
-		memcpy(&st->peer, &d->peer, d->peerlen);
-		st->peerlen = d->peerlen;
-		memcpy(&st->local, &d->local, d->locallen);
-		st->locallen = d->locallen;
-		st->ifindex = d->ifindex;
-		return ADAPTER_PASS;
-	}
-	if (st->peerlen == 0)
-		return refuse(s, TUNNEL_ERR_NO_PEER);
-	memcpy(&d->peer, &st->peer, st->peerlen);
-	d->peerlen = st->peerlen;
-	memcpy(&d->local, &st->local, st->locallen);
-	d->locallen = st->locallen;
-	d->ifindex = st->ifindex;
-	return ADAPTER_PASS;
+	return check(t, s, d);
 }
 
 static enum adapter_verdict to_dtls(struct adapter *a, struct session *s,
@@ -200,6 +192,27 @@ static enum adapter_verdict from_dtls(struct adapter *a, struct session *s,
 				      void *state, struct dgram *d)
 {
 	return hook(a, s, state, d, false);
+}
+
+/*
+ * The ports of a udp:// side towards a router: reply-port= (listen),
+ * local-port= (forward), flows= (either, else the tun:// URI's flows),
+ * the profile's cleartext port by default.  config.c checked them.
+ */
+static void router_ports(struct adapter *a, const struct route_config *cfg,
+			 unsigned int flows)
+{
+	uint16_t port = cfg->profile != NULL ? cfg->profile->clear_port : 0;
+	unsigned long n;
+
+	endpoint_param_uint(&cfg->listen, "reply-port", 1, 65535, port, &n);
+	a->reply_port = (uint16_t)n;
+	endpoint_param_uint(&cfg->forward, "local-port", 1, 65535, port, &n);
+	a->flow_port = (uint16_t)n;
+	endpoint_param_uint(&cfg->listen, "flows", 1, 1024, flows, &n);
+	a->listen_flows = (unsigned int)n;
+	endpoint_param_uint(&cfg->forward, "flows", 1, 1024, flows, &n);
+	a->fwd_flows = (unsigned int)n;
 }
 
 static int init(struct adapter *a, const struct route_config *cfg)
@@ -219,8 +232,6 @@ static int init(struct adapter *a, const struct route_config *cfg)
 		return -ENOMEM;
 	t->mpls = a->ops == &adapter_mpls_udp;
 	t->listen_dtls = scheme_is_dtls(cfg->listen.scheme);
-	t->shared = !t->listen_dtls && scheme_is_dtls(cfg->forward.scheme) &&
-		    cfg->listen.scheme != SCHEME_TUN;
 	if (cfg->listen.scheme == SCHEME_TUN) {
 		tun = &cfg->listen;
 		outer = &cfg->forward;
@@ -245,6 +256,7 @@ static int init(struct adapter *a, const struct route_config *cfg)
 		}
 		t->inner_mtu = tunnel_inner_mtu(&t->tc);
 	}
+	router_ports(a, cfg, tun != NULL ? t->tc.flows : TUNNEL_DEFAULT_FLOWS);
 	a->priv = t;
 	return 0;
 fail:
@@ -262,7 +274,7 @@ static void finish(struct adapter *a)
 #define TUNNEL_ADAPTER(profile)                                               \
 	{                                                                     \
 		.name = profile,                                              \
-		.flags = ADAPTER_F_SHARED_UPSTREAM,                           \
+		.flags = ADAPTER_F_PEER_HOST | ADAPTER_F_FLOW_PORTS,           \
 		.drop_names = tunnel_error_names,                             \
 		.ndrops = TUNNEL_ERR_MAX,                                     \
 		.state_size = sizeof(struct tunnel_state),                    \

@@ -224,6 +224,30 @@ netns_pair() {
 	ip -n "$B" link set "$VB" up
 }
 
+# in_ns NS CMD...: CMD in namespace NS, bounded in time
+in_ns() {
+	_ns=$1
+	shift
+	timeout 30 ip netns exec "$_ns" "$@"
+}
+
+# first_ping NS ADDR: a tunnel's far device may appear with the first
+# packet that crosses: a few tries (bounded) until a reply comes
+first_ping() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		in_ns "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 && return 0
+	done
+	fail "no reply from $2 in namespace $1"
+}
+
+# pings NS ADDR: five echo requests, five replies
+pings() {
+	in_ns "$1" ping -c 5 -i 0.2 -W 2 "$2" >"$T/ping.out" 2>&1 ||
+		fail "ping $2 from $1: $(cat "$T/ping.out")"
+	grep -q " 0% packet loss" "$T/ping.out" ||
+		fail "ping $2 from $1: $(tail -n 2 "$T/ping.out")"
+}
+
 netns_cleanup() {
 	cleanup
 	ip netns del "$A" 2>/dev/null
