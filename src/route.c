@@ -1657,9 +1657,16 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 	dtls_cookie_jar_init(&r->jar, def->cookie_master, DTLS_COOKIE_PERIOD_S);
 	if (nworkers == 0)
 		nworkers = 1;
+	/*
+	 * Both limits are shared out among the workers: the kernel spreads
+	 * one source's ports over every worker's socket (SO_REUSEPORT), so a
+	 * per-worker cap of its own would let a source have nworkers times
+	 * as many handshakes in progress.
+	 */
 	ret = session_table_init(&r->table,
 				 (cfg->max_sessions + nworkers - 1) / nworkers,
-				 cfg->max_handshakes_per_source);
+				 (cfg->max_handshakes_per_source + nworkers -
+				  1) / nworkers);
 	if (ret != 0) {
 		free(r);
 		return ret;
