@@ -1566,6 +1566,7 @@ static void listener_rx_clear(struct route *r, struct dgram *d)
 			drop(r, ROUTE_DROP_NOBUFS, d);
 			return;
 		}
+		SESS_DEBUG(s, "new session");
 		log_opened(s, r->shared_mode ? "shared" : "cleartext");
 		if (!r->fwd_echo && session_fwd_open(s) != 0 && !r->fwd_dtls) {
 			drop(r, ROUTE_DROP_FORWARD_DOWN, d);
