@@ -24,6 +24,7 @@
 #include "dtlsgw/log.h"
 #include "dtlsgw/notify.h"
 #include "dtlsgw/priv.h"
+#include "dtlsgw/metrics.h"
 #include "dtlsgw/profile.h"
 #include "dtlsgw/route.h"
 #include "dtlsgw/transport.h"
@@ -54,6 +55,7 @@ static struct {
 	unsigned int		 nworkers;
 	uint8_t			 cookie_master[32];
 	struct priv_plan	 priv;
+	struct metrics_server	*metrics;
 } g;
 
 static struct holder *holder_new(void)
@@ -165,24 +167,32 @@ static void stats_on_worker(void *arg)
 		route_stats_add(sa->sum, sa->rn->routes[sa->worker]);
 }
 
+/* Route r's counters summed over its workers (each read on its thread). */
+static void sum_route(size_t r, struct route_stats *sum, uint64_t *per_worker)
+{
+	unsigned int n = workers_for(g.run[r].def);
+
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int i = 0; i < n; i++) {
+		struct stats_arg sa = { .rn = &g.run[r], .worker = i,
+					.sum = sum };
+		uint64_t before = sum->sessions_active;
+
+		worker_call(g.workers[i], stats_on_worker, &sa);
+		per_worker[i] = sum->sessions_active - before;
+	}
+}
+
 static void on_stats(void *arg)
 {
 	(void)arg;
 	for (size_t r = 0; r < g.nrun; r++) {
-		unsigned int n = workers_for(g.run[r].def);
 		uint64_t per_worker[MAX_WORKERS];
 		struct route_stats sum;
 
-		memset(&sum, 0, sizeof(sum));
-		for (unsigned int i = 0; i < n; i++) {
-			struct stats_arg sa = { .rn = &g.run[r], .worker = i,
-						.sum = &sum };
-			uint64_t before = sum.sessions_active;
-
-			worker_call(g.workers[i], stats_on_worker, &sa);
-			per_worker[i] = sum.sessions_active - before;
-		}
-		route_log_stats(g.run[r].def, &sum, per_worker, n);
+		sum_route(r, &sum, per_worker);
+		route_log_stats(g.run[r].def, &sum, per_worker,
+				workers_for(g.run[r].def));
 	}
 #if HAVE_DCCP
 	/* the DCCP stack runs on this worker (TRANSPORT_CAP_ONE_THREAD) */
@@ -194,6 +204,36 @@ static void on_stats(void *arg)
 struct fresh_tls {
 	struct dtls_ctx	*l, *f;
 };
+
+/* A scrape of /metrics, on worker 0 (where the DCCP stack runs too). */
+static void render_metrics(struct metrics_buf *out, void *arg)
+{
+	const struct route_def **defs = calloc(g.nrun + 1, sizeof(*defs));
+	struct route_stats *sums = calloc(g.nrun + 1, sizeof(*sums));
+	uint64_t per_worker[MAX_WORKERS];
+
+	(void)arg;
+	if (defs == NULL || sums == NULL) {
+		out->failed = true;
+		goto out;
+	}
+	for (size_t r = 0; r < g.nrun; r++) {
+		defs[r] = g.run[r].def;
+		sum_route(r, &sums[r], per_worker);
+	}
+	metrics_write_routes(out, defs, sums, g.nrun);
+#if HAVE_DCCP
+	{
+		struct transport_dccp_totals t;
+
+		if (transport_dccp_totals(&t))
+			metrics_write_dccp(out, &t);
+	}
+#endif
+out:
+	free(defs);
+	free(sums);
+}
 
 /* What a reload changes, applied by each worker to its own routes. */
 struct reload_plan {
@@ -427,6 +467,8 @@ static void on_reload(void *arg)
 
 static void cleanup(void)
 {
+	metrics_server_stop(g.metrics);
+	g.metrics = NULL;
 	for (size_t r = 0; r < g.nrun; r++) {
 		for (unsigned int i = 0; i < g.nworkers; i++)
 			route_stop(g.run[r].routes[i], false);
@@ -570,10 +612,6 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	notify_init();
-	if (cfg->metrics != NULL)
-		log_warnx("metrics = %s: not served by this build yet",
-			  cfg->metrics);
-
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit(cfg);
 	g.nworkers = cfg->workers > 0 ? cfg->workers : default_workers();
@@ -593,6 +631,12 @@ int main(int argc, char *argv[])
 			}
 		}
 		log_route(g.run[r].def, "listening on");
+	}
+	if (cfg->metrics != NULL &&
+	    metrics_server_start(g.workers[0], cfg->metrics, render_metrics,
+				 NULL, &g.metrics) != 0) {
+		cleanup();
+		return 1;
 	}
 	/* everything is bound: drop, before any thread (capabilities are per thread) */
 	ret = priv_drop(&g.priv, err.msg, sizeof(err.msg));

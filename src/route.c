@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "dtlsgw/adapter.h"
 #include "dtlsgw/dgram.h"
@@ -64,6 +65,7 @@ struct route {
 	struct route_stats	 stats;
 	struct session		*graveyard;	/* killed, freed by route_reap */
 	struct log_ratelimit	 rl;
+	struct log_ratelimit	 drop_rl;	/* debug lines of drops */
 	bool			 listen_dtls;
 	bool			 fwd_dtls;
 	bool			 fwd_echo;
@@ -94,6 +96,35 @@ static const char *const drop_names[ROUTE_DROP_MAX] = {
 const char *route_drop_name(enum route_drop why)
 {
 	return (unsigned int)why < ROUTE_DROP_MAX ? drop_names[why] : "?";
+}
+
+const uint32_t route_hs_bucket_ms[ROUTE_HS_BUCKETS] = {
+	1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000,
+};
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* A handshake of s is done: into the route's latency histogram. */
+static void hs_latency_add(struct route_stats *st, struct session *s)
+{
+	uint64_t us;
+	int k;
+
+	if (s->hs_start_us == 0)
+		return;
+	us = mono_us() - s->hs_start_us;
+	s->hs_start_us = 0;
+	for (k = 0; k < ROUTE_HS_BUCKETS; k++)
+		if (us <= (uint64_t)route_hs_bucket_ms[k] * 1000)
+			break;
+	st->hs_latency[k]++;
+	st->hs_latency_us += us;
 }
 
 /* Per-session trace, formatted only when debug is on. */
@@ -364,16 +395,43 @@ const struct route_def *route_get_def(const struct route *r)
 
 /* Sessions --------------------------------------------------------------- */
 
-static void drop(struct route *r, enum route_drop why, struct dgram *d)
-{
-	r->stats.drops[why]++;
-	dgram_free(d);
-}
-
 static bool warn_ok(struct route *r)
 {
 	return log_ratelimit_ok(&r->rl, worker_now_ms(r->w), WARN_BURST,
 				WARN_INTERVAL_MS);
+}
+
+/*
+ * Count a drop, and say so at debug level (rate limited apart from the
+ * warnings, so a flood of drops does not silence them), naming the peer.
+ */
+#define count_drop(r, why, peer) count_drop_at((r), (why), (peer), __func__)
+
+static void count_drop_at(struct route *r, enum route_drop why,
+			  const struct sockaddr_storage *peer, const char *fn)
+{
+	char a[ADDR_STRLEN];
+
+	r->stats.drops[why]++;
+	if (!log_enabled(LOG_LEVEL_DEBUG) ||
+	    !log_ratelimit_ok(&r->drop_rl, worker_now_ms(r->w), WARN_BURST,
+			      WARN_INTERVAL_MS))
+		return;
+	log_debug("%s: route %s: %s: dropped (%s)", fn, r->def->cfg->name,
+		  peer != NULL && peer->ss_family != AF_UNSPEC ?
+			  addr_str((const struct sockaddr *)peer, a) :
+			  "unknown peer",
+		  route_drop_name(why));
+}
+
+/* Count, log and free d, dropped for why. */
+#define drop(r, why, d) drop_at((r), (why), (d), __func__)
+
+static void drop_at(struct route *r, enum route_drop why, struct dgram *d,
+		    const char *fn)
+{
+	count_drop_at(r, why, d->peerlen > 0 ? &d->peer : NULL, fn);
+	dgram_free(d);
 }
 
 static void route_reap(struct route *r)
@@ -481,9 +539,41 @@ static void end_peer(struct session *s)
 	s->peer_ended = true;
 }
 
+/*
+ * ", cipher X" for the listening side's DTLS and ", forward cipher Y" for
+ * the forwarding side's, where they are up; "" for cleartext.
+ */
+static const char *session_ciphers(const struct session *s, char *buf,
+				   size_t len)
+{
+	char d[128];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (s->ldtls != NULL && dtls_session_established(s->ldtls))
+		o = (size_t)snprintf(buf, len, ", cipher %s",
+				     dtls_session_describe(s->ldtls, d,
+							   sizeof(d)));
+	if (o < len && s->fdtls != NULL &&
+	    dtls_session_established(s->fdtls))
+		snprintf(buf + o, len - o, ", forward cipher %s",
+			 dtls_session_describe(s->fdtls, d, sizeof(d)));
+	return buf;
+}
+
+/* The session is there to carry data: say so, once. */
+static void log_opened(const struct session *s, const char *what)
+{
+	char a[ADDR_STRLEN], ciphers[300];
+
+	log_info("route %s: %s: session opened (%s)%s", route_name(s->route),
+		 peer_str(s, a), what,
+		 session_ciphers(s, ciphers, sizeof(ciphers)));
+}
+
 static void session_close(struct session *s, const char *why)
 {
-	char a[ADDR_STRLEN];
+	char a[ADDR_STRLEN], ciphers[300];
 
 	if (s->closing)
 		return;
@@ -496,12 +586,15 @@ static void session_close(struct session *s, const char *why)
 	}
 	end_peer(s);
 	log_info("route %s: %s: session closed (%s) after %llu s, "
-		 "%llu datagrams up, %llu down",
+		 "%llu datagrams up, %llu down, %llu bytes up, %llu down%s",
 		 route_name(s->route), peer_str(s, a), why,
 		 (unsigned long long)((worker_now_ms(s->route->w) -
 				       s->created_ms) / 1000),
 		 (unsigned long long)s->up_dgrams,
-		 (unsigned long long)s->down_dgrams);
+		 (unsigned long long)s->down_dgrams,
+		 (unsigned long long)s->up_bytes,
+		 (unsigned long long)s->down_bytes,
+		 session_ciphers(s, ciphers, sizeof(ciphers)));
 	session_kill(s);
 }
 
@@ -593,7 +686,7 @@ static int queue_ciphertext(struct session *s, struct transport *t,
 			n = len;
 		d = dgram_alloc(worker_pool(r->w));
 		if (d == NULL || n > DGRAM_CAP) {
-			r->stats.drops[ROUTE_DROP_NOBUFS]++;
+			count_drop(r, ROUTE_DROP_NOBUFS, &s->peer);
 			dgram_free(d);
 			return -ENOBUFS;
 		}
@@ -690,6 +783,7 @@ void session_send_down(struct session *s, struct dgram *d)
 	struct route *r = s->route;
 
 	s->down_dgrams++;
+	s->down_bytes += d->len;
 	r->stats.down_dgrams++;
 	r->stats.down_bytes += d->len;
 	if (s->ldtls != NULL) {
@@ -733,6 +827,7 @@ void session_send_up(struct session *s, struct dgram *d)
 	struct route *r = s->route;
 
 	s->up_dgrams++;
+	s->up_bytes += d->len;
 	r->stats.up_dgrams++;
 	r->stats.up_bytes += d->len;
 	if (r->fwd_echo) {
@@ -798,7 +893,7 @@ static void drain_plaintext(struct session *s, struct dtls_session *ds,
 		int ret;
 
 		if (out == NULL) {
-			r->stats.drops[ROUTE_DROP_NOBUFS]++;
+			count_drop(r, ROUTE_DROP_NOBUFS, &s->peer);
 			return;
 		}
 		ret = dtls_session_read(ds, out->data, DGRAM_CAP, &n);
@@ -912,10 +1007,12 @@ static void listen_established(struct session *s)
 	r->stats.handshakes_ok++;
 	if (dtls_session_resumed(s->ldtls))
 		r->stats.handshakes_resumed++;
+	hs_latency_add(&r->stats, s);
 	session_table_handshake_end(&r->table, s);
 	/* the retransmission timer now waits to trim the handshake's leftovers */
 	worker_timer_start(s->ltimer, DTLS_TRIM_AFTER_MS);
 	log_handshake(s, s->ldtls, "DTLS");
+	log_opened(s, "DTLS");
 	if (!r->fwd_echo && s->fwd == NULL && session_fwd_open(s) != 0 &&
 	    !r->fwd_dtls)
 		session_close(s, "cannot open the forward flow");
@@ -959,7 +1056,7 @@ static void listen_input(struct session *s, struct dgram *d)
 	ret = dtls_hello_reasm_add(s->reasm, d->data, d->len);
 	dgram_free(d);
 	if (ret < 0) {
-		r->stats.drops[ROUTE_DROP_MALFORMED_HELLO]++;
+		count_drop(r, ROUTE_DROP_MALFORMED_HELLO, &s->peer);
 		session_kill(s);
 		return;
 	}
@@ -984,6 +1081,7 @@ static void fwd_established(struct session *s)
 	if (!install_auth_key(s, s->fdtls, s->fwd, false))
 		return;
 	r->stats.handshakes_ok++;
+	hs_latency_add(&r->stats, s);
 	if (dtls_session_resumed(s->fdtls))
 		r->stats.handshakes_resumed++;
 	else {
@@ -1160,6 +1258,7 @@ static int session_fwd_open(struct session *s)
 	{
 		struct dtls_io io = { .send = io_send_fwd, .arg = s };
 
+		s->hs_start_us = mono_us();
 		pthread_mutex_lock(&r->def->resume_lock);
 		s->fdtls = dtls_session_create(def->fctx, p.addr, p.addrlen,
 					       NULL, &io, r->def->resume);
@@ -1215,7 +1314,7 @@ static void ltimer_cb(void *arg)
 
 	if (s->reasm != NULL) {
 		SESS_DEBUG(s, "the ClientHello's fragments did not all come");
-		r->stats.drops[ROUTE_DROP_FRAGMENTED_HELLO]++;
+		count_drop(r, ROUTE_DROP_FRAGMENTED_HELLO, &s->peer);
 		session_kill(s);
 	} else if (!dtls_timer_fired(s, s->ldtls, s->ltimer)) {
 		handshake_failed(s, s->ldtls, "DTLS");
@@ -1284,6 +1383,7 @@ static struct session *session_new(struct route *r, const struct dgram *d)
 		s->ifindex = d->ifindex;
 	}
 	s->created_ms = s->last_active_ms = worker_now_ms(r->w);
+	s->hs_start_us = r->listen_dtls ? mono_us() : 0;
 	s->ltimer = worker_timer_new(r->w, ltimer_cb, s);
 	s->ftimer = worker_timer_new(r->w, ftimer_cb, s);
 	s->idle = worker_timer_new(r->w, idle_cb, s);
@@ -1331,12 +1431,7 @@ static bool admit(struct route *r, struct dgram *d)
 		return false;
 	case SESSION_ADMIT_SOURCE_LIMIT:
 	default:
-		if (log_enabled(LOG_LEVEL_DEBUG) && warn_ok(r))
-			log_debug("%s: route %s: %s: too many handshakes in "
-				  "progress from this address",
-				  __func__, route_name(r),
-				  addr_str((const struct sockaddr *)&d->peer,
-					   a));
+		/* logged at debug with the address, as every drop */
 		drop(r, ROUTE_DROP_SOURCE_LIMIT, d);
 		return false;
 	}
@@ -1540,6 +1635,7 @@ static void listener_rx_clear(struct route *r, struct dgram *d)
 		SESS_DEBUG(s, "new session");
 		if (r->peer_host)
 			reply_open(s);
+		log_opened(s, r->shared_mode ? "shared" : "cleartext");
 		if (!r->fwd_echo && session_fwd_open(s) != 0 && !r->fwd_dtls) {
 			drop(r, ROUTE_DROP_FORWARD_DOWN, d);
 			session_kill(s);
@@ -1634,9 +1730,16 @@ int route_start(struct worker *w, struct route_def *def, bool reuseport,
 	dtls_cookie_jar_init(&r->jar, def->cookie_master, DTLS_COOKIE_PERIOD_S);
 	if (nworkers == 0)
 		nworkers = 1;
+	/*
+	 * Both limits are shared out among the workers: the kernel spreads
+	 * one source's ports over every worker's socket (SO_REUSEPORT), so a
+	 * per-worker cap of its own would let a source have nworkers times
+	 * as many handshakes in progress.
+	 */
 	ret = session_table_init(&r->table,
 				 (cfg->max_sessions + nworkers - 1) / nworkers,
-				 cfg->max_handshakes_per_source);
+				 (cfg->max_handshakes_per_source + nworkers -
+				  1) / nworkers);
 	if (ret != 0) {
 		free(r);
 		return ret;

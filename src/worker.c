@@ -36,6 +36,13 @@ struct worker_timer {
 	void			*arg;
 };
 
+struct worker_io {
+	ev_io			 io;
+	struct worker		*w;
+	worker_io_fn		 fn;
+	void			*arg;
+};
+
 struct signal_watch {
 	ev_signal		 sig;
 	worker_timer_fn		 fn;
@@ -383,6 +390,47 @@ void worker_timer_free(struct worker_timer *t)
 		return;
 	ev_timer_stop(t->w->loop, &t->timer);
 	free(t);
+}
+
+static void io_cb(struct ev_loop *loop, ev_io *eio, int revents)
+{
+	struct worker_io *io = eio->data;
+
+	(void)loop;
+	io->fn(io->arg, (revents & EV_READ) != 0, (revents & EV_WRITE) != 0);
+}
+
+struct worker_io *worker_io_new(struct worker *w, int fd, worker_io_fn fn,
+				void *arg)
+{
+	struct worker_io *io = calloc(1, sizeof(*io));
+
+	if (io == NULL)
+		return NULL;
+	io->w = w;
+	io->fn = fn;
+	io->arg = arg;
+	ev_io_init(&io->io, io_cb, fd, 0);
+	io->io.data = io;
+	return io;
+}
+
+void worker_io_set(struct worker_io *io, bool read, bool write)
+{
+	int events = (read ? EV_READ : 0) | (write ? EV_WRITE : 0);
+
+	ev_io_stop(io->w->loop, &io->io);
+	ev_io_set(&io->io, io->io.fd, events);
+	if (events != 0)
+		ev_io_start(io->w->loop, &io->io);
+}
+
+void worker_io_free(struct worker_io *io)
+{
+	if (io == NULL)
+		return;
+	ev_io_stop(io->w->loop, &io->io);
+	free(io);
 }
 
 static void signal_cb(struct ev_loop *loop, ev_signal *s, int revents)

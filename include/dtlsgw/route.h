@@ -45,6 +45,14 @@ enum route_drop {
 
 const char *route_drop_name(enum route_drop why);
 
+/*
+ * The handshake latency histogram's upper bounds, in milliseconds: from
+ * the session's start (a listening side's: its ClientHello with a valid
+ * cookie; a forwarding side's: its first ClientHello) to established.
+ */
+#define ROUTE_HS_BUCKETS	14
+extern const uint32_t route_hs_bucket_ms[ROUTE_HS_BUCKETS];
+
 struct route_stats {
 	uint64_t	sessions_active;
 	uint64_t	sessions_own_records;	/* of those: records ours, library freed */
@@ -64,6 +72,9 @@ struct route_stats {
 	uint64_t	gso_runs;	/* sent as one message segmented by the kernel */
 	uint64_t	drops[ROUTE_DROP_MAX];
 	uint64_t	adapter_drops[ADAPTER_MAX_DROPS];	/* by the adapter's reasons */
+	/* handshakes done, per latency bucket (the last: above every bound) */
+	uint64_t	hs_latency[ROUTE_HS_BUCKETS + 1];
+	uint64_t	hs_latency_us;	/* their sum, in microseconds */
 };
 
 struct route_def {

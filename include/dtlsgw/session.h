@@ -70,6 +70,8 @@ struct session {
 	bool			 closing;
 
 	uint64_t		 up_dgrams, down_dgrams;
+	uint64_t		 up_bytes, down_bytes;
+	uint64_t		 hs_start_us;	/* a handshake began (monotonic) */
 	void			*adapter_state;
 };
 

@@ -236,6 +236,28 @@ extern const struct transport_ops transport_dccp;	/* where HAVE_DCCP */
 
 /* The DCCP stack's counters, CCID 2's window among them (SIGUSR1). */
 void transport_dccp_log_stats(void);
+
+/* The same counters as values, for the metrics. */
+#define TRANSPORT_DCCP_MALFORMED_MAX	32
+struct transport_dccp_totals {
+	uint64_t	conns, open, conns_opened;
+	uint32_t	cwnd_min, cwnd_max, ssthresh_min, max_cwnd_seen;
+	uint64_t	cwnd_avg;
+	uint64_t	acked, lost, halvings, rto_timeouts, cwnd_blocked;
+	uint64_t	rx_packets, tx_packets, rx_data, tx_data, rx_dup;
+	uint64_t	out_of_window, invalid, syncs_tx, syncs_rx;
+	uint64_t	retransmits, resets_rx, resets_tx, too_big, no_conn;
+	uint64_t	resets_to_strangers, refused, quiet_closed;
+	/* malformed packets by the codec's reason, named by malformed_names */
+	uint64_t	malformed[TRANSPORT_DCCP_MALFORMED_MAX];
+	const char	*malformed_names[TRANSPORT_DCCP_MALFORMED_MAX];
+};
+
+/*
+ * Fill *t on the worker that runs the DCCP stack (worker 0); false when no
+ * DCCP route exists or ever did.
+ */
+bool transport_dccp_totals(struct transport_dccp_totals *t);
 extern const struct transport_ops transport_tcp;
 extern const struct transport_ops transport_tun;	/* where HAVE_TUN */
 

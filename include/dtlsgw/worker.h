@@ -81,6 +81,20 @@ bool worker_timer_active(const struct worker_timer *t);
 void worker_timer_free(struct worker_timer *t);
 
 /*
+ * A descriptor that is not a transport's (the metrics server's sockets):
+ * worker_io_new() returns a watcher that calls fn(arg, readable, writable)
+ * while it is set to wait for reading and/or writing (neither at first);
+ * worker_io_free() stops it (the descriptor stays open).  NULL on
+ * allocation failure; worker_io_free(NULL) does nothing.
+ */
+struct worker_io;
+typedef void (*worker_io_fn)(void *arg, bool readable, bool writable);
+struct worker_io *worker_io_new(struct worker *w, int fd, worker_io_fn fn,
+				void *arg);
+void worker_io_set(struct worker_io *io, bool read, bool write);
+void worker_io_free(struct worker_io *io);
+
+/*
  * Signals (main thread's worker only): fn(arg) runs from the loop when
  * signum arrives.  Returns 0 or a negative error.
  */

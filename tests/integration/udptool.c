@@ -17,11 +17,18 @@
  *	under 100, on a lossy path: a datagram unanswered for a second is
  *	lost and leaves the window, and the run passes when at least
  *	MINPCT percent came back, none corrupt or twice
- *   udptool inject SRCADDR SRCPORT DSTADDR DSTPORT KIND [COUNT]
+ *   udptool inject SRCADDR SRCPORT DSTADDR DSTPORT KIND [COUNT] [NSRC] [PPS]
  *	send datagrams with a forged source port through a raw socket
  *	(root): KIND is garbage, truncated (a DTLS record cut short),
  *	badmac (a whole application-data record that cannot authenticate)
- *	or hello (a ClientHello without a cookie)
+ *	or hello (a ClientHello without a cookie).  With NSRC > 1 (IPv4),
+ *	datagram i comes from SRCADDR + i % NSRC and SRCPORT + i % 1000:
+ *	NSRC spoofed sources.  With PPS, at most that many per second
+ *   udptool ping ADDR PORT COUNT SIZE INTERVAL_MS [SRCPORT]
+ *	send COUNT datagrams of SIZE bytes one at a time, each after the
+ *	last came back (or after a second), INTERVAL_MS apart; print the
+ *	median and 90th percentile round trip in microseconds and how many
+ *	were lost; exit 0 when at least 90% came back
  *
  * Every mode stops by itself: echo runs until killed (tests stop it by its
  * PID), send gives up after TIMEOUT_S seconds.
@@ -168,6 +175,25 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Bind fd to loopback's srcport (0: leave it to connect()). */
+static int bind_src(int fd, int family, unsigned long srcport)
+{
+	struct sockaddr_storage src;
+	socklen_t slen;
+	char p[24];
+	int one = 1;
+
+	if (srcport == 0)
+		return 0;
+	snprintf(p, sizeof(p), "%lu", srcport);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (resolve(family == AF_INET ? "127.0.0.1" : "::1", p, 0, &src,
+		    &slen) != 0 ||
+	    bind(fd, (struct sockaddr *)&src, slen) == -1)
+		return -1;
+	return 0;
+}
+
 static int do_send(int argc, char **argv)
 {
 	const char *host = argv[0], *port = argv[1];
@@ -201,20 +227,9 @@ static int do_send(int argc, char **argv)
 		perror("udptool send: socket");
 		return 2;
 	}
-	if (srcport != 0) {
-		struct sockaddr_storage src;
-		socklen_t slen;
-		char p[24];
-		int one = 1;
-
-		snprintf(p, sizeof(p), "%lu", srcport);
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (resolve(ss.ss_family == AF_INET ? "127.0.0.1" : "::1", p,
-			    0, &src, &slen) != 0 ||
-		    bind(fd, (struct sockaddr *)&src, slen) == -1) {
-			perror("udptool send: bind");
-			return 2;
-		}
+	if (bind_src(fd, ss.ss_family, srcport) != 0) {
+		perror("udptool send: bind");
+		return 2;
 	}
 	if (connect(fd, (struct sockaddr *)&ss, len) == -1) {
 		perror("udptool send: connect");
@@ -358,7 +373,12 @@ static int do_inject(int argc, char **argv)
 	struct sockaddr_storage src, dst;
 	socklen_t slen, dlen;
 	uint32_t count = argc > 5 ? (uint32_t)strtoul(argv[5], NULL, 10) : 10;
+	uint32_t nsrc = argc > 6 ? (uint32_t)strtoul(argv[6], NULL, 10) : 1;
+	double pps = argc > 7 ? strtod(argv[7], NULL) : 0;
 	uint8_t pkt[2048], payload[1500];
+	uint32_t base_addr = 0;
+	uint16_t base_port = 0;
+	double start;
 	int fd;
 
 	if (resolve(argv[0], argv[1], 0, &src, &slen) != 0 ||
@@ -375,10 +395,32 @@ static int do_inject(int argc, char **argv)
 		perror("udptool inject: raw socket (root?)");
 		return 2;
 	}
+	if (nsrc == 0 || (nsrc > 1 && src.ss_family != AF_INET)) {
+		fprintf(stderr, "udptool inject: NSRC > 1 is for IPv4\n");
+		return 2;
+	}
+	if (src.ss_family == AF_INET) {
+		base_addr = ntohl(((struct sockaddr_in *)&src)->sin_addr.s_addr);
+		base_port = ntohs(((struct sockaddr_in *)&src)->sin_port);
+	}
+	start = now_s();
 	for (uint32_t i = 0; i < count; i++) {
 		size_t n = make_payload(argv[4], payload, i);
 		struct udphdr *uh;
 		size_t off;
+
+		if (nsrc > 1) {
+			struct sockaddr_in *s4 = (void *)&src;
+
+			s4->sin_addr.s_addr = htonl(base_addr + i % nsrc);
+			s4->sin_port = htons((uint16_t)(base_port + i % 1000));
+		}
+		/* paced: no more than pps a second, checked every 64 */
+		while (pps > 0 && (i & 63) == 0 && i / pps > now_s() - start) {
+			struct timespec ts = { 0, 1000000 };
+
+			nanosleep(&ts, NULL);
+		}
 
 		if (dst.ss_family == AF_INET) {
 			struct iphdr *ip = (void *)pkt;
@@ -465,6 +507,75 @@ static int do_inject(int argc, char **argv)
 	return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int do_ping(int argc, char **argv)
+{
+	uint32_t count = (uint32_t)strtoul(argv[2], NULL, 10);
+	size_t size = strtoul(argv[3], NULL, 10);
+	double interval = strtod(argv[4], NULL) / 1000.0;
+	unsigned long srcport = argc > 5 ? strtoul(argv[5], NULL, 10) : 0;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	static uint8_t buf[MAXDG], in[MAXDG];
+	double *rtt;
+	uint32_t got = 0;
+	int fd;
+
+	if (resolve(argv[0], argv[1], 0, &ss, &len) != 0)
+		return 2;
+	if (count == 0 || size < 8 || size > MAXDG) {
+		fprintf(stderr, "udptool ping: bad count or size\n");
+		return 2;
+	}
+	rtt = calloc(count, sizeof(*rtt));
+	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (rtt == NULL || fd == -1 || bind_src(fd, ss.ss_family, srcport) ||
+	    connect(fd, (struct sockaddr *)&ss, len) == -1) {
+		perror("udptool ping");
+		return 2;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		double t0, deadline;
+
+		fill(buf, i, size, size);
+		t0 = now_s();
+		deadline = t0 + 1;
+		if (send(fd, buf, size, 0) == -1 && errno != ECONNREFUSED)
+			perror("udptool ping: send");
+		while (now_s() < deadline) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			int ms = (int)((deadline - now_s()) * 1000) + 1;
+			ssize_t n;
+
+			if (poll(&pfd, 1, ms) != 1)
+				continue;
+			n = recv(fd, in, sizeof(in), MSG_DONTWAIT);
+			if (n == (ssize_t)size && memcmp(in, buf, size) == 0) {
+				rtt[got++] = (now_s() - t0) * 1e6;
+				break;
+			}
+		}
+		while (now_s() - t0 < interval) {
+			struct timespec ts = { 0, 200000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	qsort(rtt, got, sizeof(*rtt), cmp_double);
+	printf("ping %u received %u median_us %.0f p90_us %.0f lost %u\n",
+	       count, got, got > 0 ? rtt[got / 2] : 0.0,
+	       got > 0 ? rtt[got * 9 / 10] : 0.0, count - got);
+	free(rtt);
+	close(fd);
+	return got * 10 >= count * 9 ? 0 : 1;
+}
+
 /*
  * Print a UDP port that is free on 127.0.0.1 and ::1 now, drawn below the
  * kernel's ephemeral range so that no connected socket takes it meanwhile.
@@ -509,11 +620,15 @@ int main(int argc, char **argv)
 		return do_send(argc - 2, argv + 2);
 	if (argc >= 7 && strcmp(argv[1], "inject") == 0)
 		return do_inject(argc - 2, argv + 2);
+	if (argc >= 7 && strcmp(argv[1], "ping") == 0)
+		return do_ping(argc - 2, argv + 2);
 	fprintf(stderr,
 		"usage: udptool echo|dump ADDR PORT\n"
 		"       udptool send ADDR PORT COUNT MIN MAX [WINDOW] "
 		"[TIMEOUT_S] [SRCPORT] [MINPCT]\n"
 		"       udptool inject SRC SPORT DST DPORT "
-		"garbage|truncated|badmac|hello [COUNT]\n");
+		"garbage|truncated|badmac|hello [COUNT] [NSRC] [PPS]\n"
+		"       udptool ping ADDR PORT COUNT SIZE INTERVAL_MS "
+		"[SRCPORT]\n");
 	return 2;
 }

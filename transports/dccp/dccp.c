@@ -1099,17 +1099,15 @@ static int dccp_local_addr(const struct transport *t,
 
 /* Counters ---------------------------------------------------------------- */
 
-void transport_dccp_log_stats(void)
+bool transport_dccp_totals(struct transport_dccp_totals *t)
 {
 	struct dccp_conn_stats cs = dstats.conn;
 	struct ccid2_stats cc = dstats.ccid2;
-	uint64_t conns = 0, open = 0, cwnd_sum = 0;
-	uint32_t cwnd_min = 0, cwnd_max = 0, ssthresh_min = 0;
-	char malformed[512] = "";
-	size_t o = 0;
+	uint64_t cwnd_sum = 0;
 
+	memset(t, 0, sizeof(*t));
 	if (dstats.all == NULL && dstats.conns_opened == 0)
-		return;		/* no DCCP route */
+		return false;		/* no DCCP route */
 
 	for (struct dccp_transport *u = dstats.all; u != NULL; u = u->next) {
 		struct dconn *only = u->conn;
@@ -1137,27 +1135,69 @@ void transport_dccp_log_stats(void)
 			tx = dccp_conn_ccid2(k->c);
 			add_conn_stats(&cs, dccp_conn_stats(k->c));
 			add_ccid2_stats(&cc, &tx->stats);
-			conns++;
+			t->conns++;
 			if (dccp_conn_state(k->c) != DCCP_S_OPEN)
 				continue;
-			open++;
+			t->open++;
 			cwnd_sum += tx->cwnd;
-			if (cwnd_min == 0 || tx->cwnd < cwnd_min)
-				cwnd_min = tx->cwnd;
-			if (tx->cwnd > cwnd_max)
-				cwnd_max = tx->cwnd;
-			if (ssthresh_min == 0 || tx->ssthresh < ssthresh_min)
-				ssthresh_min = tx->ssthresh;
+			if (t->cwnd_min == 0 || tx->cwnd < t->cwnd_min)
+				t->cwnd_min = tx->cwnd;
+			if (tx->cwnd > t->cwnd_max)
+				t->cwnd_max = tx->cwnd;
+			if (t->ssthresh_min == 0 ||
+			    tx->ssthresh < t->ssthresh_min)
+				t->ssthresh_min = tx->ssthresh;
 		}
 	}
-	for (int e = 1; e <= DCCP_ERR_BAD_PSEUDO; e++) {
+	for (int e = 1; e <= DCCP_ERR_BAD_PSEUDO &&
+			e < TRANSPORT_DCCP_MALFORMED_MAX; e++) {
+		t->malformed[e] = dstats.malformed[e];
+		t->malformed_names[e] = dccp_error_name((enum dccp_error)e);
+	}
+	t->conns_opened = dstats.conns_opened;
+	t->cwnd_avg = t->open > 0 ? cwnd_sum / t->open : 0;
+	t->max_cwnd_seen = cc.max_cwnd;
+	t->acked = cc.acked;
+	t->lost = cc.lost;
+	t->halvings = cc.halvings;
+	t->rto_timeouts = cc.timeouts;
+	t->cwnd_blocked = cc.blocked;
+	t->rx_packets = cs.rx_packets;
+	t->tx_packets = cs.tx_packets;
+	t->rx_data = cs.rx_data;
+	t->tx_data = cs.tx_data;
+	t->rx_dup = cs.rx_dup;
+	t->out_of_window = cs.rx_out_of_window;
+	t->invalid = cs.rx_invalid;
+	t->syncs_tx = cs.tx_sync;
+	t->syncs_rx = cs.rx_sync;
+	t->retransmits = cs.retransmits;
+	t->resets_rx = cs.resets_rx;
+	t->resets_tx = cs.resets_tx;
+	t->too_big = dstats.too_big + cs.tx_too_big;
+	t->no_conn = dstats.no_conn;
+	t->resets_to_strangers = dstats.resets_sent;
+	t->refused = dstats.refused;
+	t->quiet_closed = dstats.quiet_closed;
+	return true;
+}
+
+void transport_dccp_log_stats(void)
+{
+	struct transport_dccp_totals t;
+	char malformed[512] = "";
+	size_t o = 0;
+
+	if (!transport_dccp_totals(&t))
+		return;
+	for (int e = 1; e < TRANSPORT_DCCP_MALFORMED_MAX; e++) {
 		int n;
 
-		if (dstats.malformed[e] == 0)
+		if (t.malformed[e] == 0)
 			continue;
 		n = snprintf(malformed + o, sizeof(malformed) - o, " %s=%llu",
-			     dccp_error_name((enum dccp_error)e),
-			     (unsigned long long)dstats.malformed[e]);
+			     t.malformed_names[e],
+			     (unsigned long long)t.malformed[e]);
 		if (n < 0 || (size_t)n >= sizeof(malformed) - o)
 			break;
 		o += (size_t)n;
@@ -1172,29 +1212,29 @@ void transport_dccp_log_stats(void)
 		 "resets_tx=%llu too_big=%llu no_conn=%llu "
 		 "resets_to_strangers=%llu refused=%llu quiet_closed=%llu "
 		 "malformed:%s",
-		 (unsigned long long)conns, (unsigned long long)open,
-		 (unsigned long long)dstats.conns_opened, cwnd_min, cwnd_max,
-		 (unsigned long long)(open > 0 ? cwnd_sum / open : 0),
-		 ssthresh_min, cc.max_cwnd, (unsigned long long)cc.acked,
-		 (unsigned long long)cc.lost, (unsigned long long)cc.halvings,
-		 (unsigned long long)cc.timeouts,
-		 (unsigned long long)cc.blocked,
-		 (unsigned long long)cs.rx_packets,
-		 (unsigned long long)cs.tx_packets,
-		 (unsigned long long)cs.rx_data, (unsigned long long)cs.tx_data,
-		 (unsigned long long)cs.rx_dup,
-		 (unsigned long long)cs.rx_out_of_window,
-		 (unsigned long long)cs.rx_invalid,
-		 (unsigned long long)cs.tx_sync,
-		 (unsigned long long)cs.rx_sync,
-		 (unsigned long long)cs.retransmits,
-		 (unsigned long long)cs.resets_rx,
-		 (unsigned long long)cs.resets_tx,
-		 (unsigned long long)(dstats.too_big + cs.tx_too_big),
-		 (unsigned long long)dstats.no_conn,
-		 (unsigned long long)dstats.resets_sent,
-		 (unsigned long long)dstats.refused,
-		 (unsigned long long)dstats.quiet_closed,
+		 (unsigned long long)t.conns, (unsigned long long)t.open,
+		 (unsigned long long)t.conns_opened, t.cwnd_min, t.cwnd_max,
+		 (unsigned long long)t.cwnd_avg, t.ssthresh_min,
+		 t.max_cwnd_seen, (unsigned long long)t.acked,
+		 (unsigned long long)t.lost, (unsigned long long)t.halvings,
+		 (unsigned long long)t.rto_timeouts,
+		 (unsigned long long)t.cwnd_blocked,
+		 (unsigned long long)t.rx_packets,
+		 (unsigned long long)t.tx_packets,
+		 (unsigned long long)t.rx_data, (unsigned long long)t.tx_data,
+		 (unsigned long long)t.rx_dup,
+		 (unsigned long long)t.out_of_window,
+		 (unsigned long long)t.invalid,
+		 (unsigned long long)t.syncs_tx,
+		 (unsigned long long)t.syncs_rx,
+		 (unsigned long long)t.retransmits,
+		 (unsigned long long)t.resets_rx,
+		 (unsigned long long)t.resets_tx,
+		 (unsigned long long)t.too_big,
+		 (unsigned long long)t.no_conn,
+		 (unsigned long long)t.resets_to_strangers,
+		 (unsigned long long)t.refused,
+		 (unsigned long long)t.quiet_closed,
 		 o > 0 ? malformed : " none");
 }
 
