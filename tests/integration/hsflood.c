@@ -6,9 +6,10 @@
  *	full: COUNT clients each run a whole handshake; print how many
  *	completed and how many failed (no answer for 5 s, or an alert).
  *	stall: COUNT clients each go as far as the ClientHello with the
- *	server's cookie and then answer nothing, so the server holds a
- *	handshake in progress for each it admitted; print "stalled N" and
- *	wait HOLD_S seconds (default 5) before exiting.
+ *	server's cookie (sent after its HelloVerifyRequest) and then read and
+ *	answer nothing, so the server holds a handshake in progress for each
+ *	it admitted; print "stalled N of COUNT" and wait HOLD_S seconds
+ *	(default 5) before exiting.
  *	SRCADDR: the local address (default any).  Exit 0 when every client
  *	got as far as its mode asks.
  */
@@ -33,7 +34,8 @@
 struct client {
 	SSL	*ssl;
 	int	 fd;
-	int	 hellos;	/* ClientHellos sent */
+	bool	 verify_req;	/* got the server's HelloVerifyRequest */
+	bool	 cookie_sent;	/* sent a ClientHello after it */
 	bool	 stall;
 	bool	 done, failed;
 };
@@ -53,34 +55,38 @@ static void msg_cb(int write_p, int version, int content_type,
 
 	(void)version;
 	(void)ssl;
-	if (!write_p || content_type != SSL3_RT_HANDSHAKE || len == 0 ||
-	    ((const unsigned char *)buf)[0] != SSL3_MT_CLIENT_HELLO)
+	if (content_type != SSL3_RT_HANDSHAKE || len == 0)
 		return;
-	c->hellos++;
+	if (!write_p &&
+	    ((const unsigned char *)buf)[0] == DTLS1_MT_HELLO_VERIFY_REQUEST)
+		c->verify_req = true;
+	else if (write_p && c->verify_req &&
+		 ((const unsigned char *)buf)[0] == SSL3_MT_CLIENT_HELLO)
+		c->cookie_sent = true;
 }
 
 /*
- * Once the ClientHello with the cookie has been written, the socket takes
- * datagrams from the discard port only, so the server's flight never
- * reaches the library, however soon it comes (even within the call that
- * wrote it).
+ * Once a stalling client has written the ClientHello with the cookie, the
+ * library reads nothing more: every read is refused before it reaches the
+ * socket (as if nothing had come), so the server's flight never reaches
+ * the library, however soon it comes (even within the SSL_do_handshake
+ * call that wrote the ClientHello).  Redirecting the socket after the
+ * send instead would race: the flight can be queued before the redirect,
+ * and a UDP connect() keeps what is queued.
  */
 static long bio_cb(BIO *b, int oper, const char *argp, size_t len, int argi,
 		   long argl, int ret, size_t *processed)
 {
 	struct client *c = (struct client *)BIO_get_callback_arg(b);
-	struct sockaddr_in nowhere = { .sin_family = AF_INET,
-				       .sin_port = htons(9) };
 
 	(void)argp;
 	(void)len;
 	(void)argi;
 	(void)argl;
 	(void)processed;
-	if (oper == (BIO_CB_WRITE | BIO_CB_RETURN) && ret > 0 && c->stall &&
-	    c->hellos >= 2) {
-		nowhere.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		connect(c->fd, (struct sockaddr *)&nowhere, sizeof(nowhere));
+	if (oper == BIO_CB_READ && c->stall && c->cookie_sent) {
+		BIO_set_retry_read(b);
+		return -1;
 	}
 	return ret;
 }
@@ -124,7 +130,7 @@ static bool step(struct client *c, bool stall)
 
 	if (c->done || c->failed)
 		return false;
-	if (stall && c->hellos >= 2) {
+	if (stall && c->cookie_sent) {
 		c->done = true;
 		return false;
 	}
@@ -138,7 +144,7 @@ static bool step(struct client *c, bool stall)
 		c->failed = true;
 		return false;
 	}
-	if (stall && c->hellos >= 2) {
+	if (stall && c->cookie_sent) {
 		c->done = true;
 		return false;
 	}
