@@ -6,21 +6,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "dtlsgw/bytes.h"
 #include "dtlsgw/diameter.h"
 
 /* What a framer needs to see of a message before it can judge it. */
 #define PREFIX_LEN	4
-
-static uint32_t get24(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 static size_t pad4(size_t n)
 {
@@ -61,12 +51,12 @@ enum diameter_error diameter_header_parse(const uint8_t *p, size_t len,
 	if (len < DIAMETER_HEADER_LEN)
 		return DIAMETER_ERR_SHORT;
 	h->version = p[0];
-	h->length = get24(p + 1);
+	h->length = be_get24(p + 1);
 	h->flags = p[4];
-	h->code = get24(p + 5);
-	h->app_id = get32(p + 8);
-	h->hop_by_hop = get32(p + 12);
-	h->end_to_end = get32(p + 16);
+	h->code = be_get24(p + 5);
+	h->app_id = be_get32(p + 8);
+	h->hop_by_hop = be_get32(p + 12);
+	h->end_to_end = be_get32(p + 16);
 	return DIAMETER_OK;
 }
 
@@ -85,7 +75,7 @@ static enum diameter_error check_prefix(const uint8_t *p, size_t n,
 		return DIAMETER_ERR_BAD_VERSION;
 	if (n < PREFIX_LEN)
 		return DIAMETER_OK;
-	l = get24(p + 1);
+	l = be_get24(p + 1);
 	if (l < DIAMETER_HEADER_LEN)
 		return DIAMETER_ERR_BAD_LENGTH;
 	if (l > max_len)
@@ -108,9 +98,9 @@ enum diameter_error diameter_avp_next(const uint8_t *msg, size_t len,
 		return DIAMETER_ERR_SHORT;
 	if (len - o < DIAMETER_AVP_HEADER_LEN)
 		return DIAMETER_ERR_AVP_OVERRUN;
-	avp->code = get32(msg + o);
+	avp->code = be_get32(msg + o);
 	avp->flags = msg[o + 4];
-	avp->length = get24(msg + o + 5);
+	avp->length = be_get24(msg + o + 5);
 	if (avp->flags & DIAMETER_AVP_VENDOR)
 		hlen = DIAMETER_AVP_VENDOR_HEADER_LEN;
 	if (avp->length < hlen)
@@ -118,7 +108,7 @@ enum diameter_error diameter_avp_next(const uint8_t *msg, size_t len,
 	if (pad4(avp->length) > len - o)
 		return DIAMETER_ERR_AVP_OVERRUN;
 	if (hlen == DIAMETER_AVP_VENDOR_HEADER_LEN)
-		avp->vendor_id = get32(msg + o + DIAMETER_AVP_HEADER_LEN);
+		avp->vendor_id = be_get32(msg + o + DIAMETER_AVP_HEADER_LEN);
 	avp->data = msg + o + hlen;
 	avp->data_len = avp->length - hlen;
 	*off = o + pad4(avp->length);
@@ -149,27 +139,27 @@ enum diameter_error diameter_check(const uint8_t *p, size_t len,
 
 uint32_t diameter_msg_length(const uint8_t *msg)
 {
-	return get24(msg + 1);
+	return be_get24(msg + 1);
 }
 
 uint32_t diameter_command_code(const uint8_t *msg)
 {
-	return get24(msg + 5);
+	return be_get24(msg + 5);
 }
 
 uint32_t diameter_app_id(const uint8_t *msg)
 {
-	return get32(msg + 8);
+	return be_get32(msg + 8);
 }
 
 uint32_t diameter_hop_by_hop(const uint8_t *msg)
 {
-	return get32(msg + 12);
+	return be_get32(msg + 12);
 }
 
 uint32_t diameter_end_to_end(const uint8_t *msg)
 {
-	return get32(msg + 16);
+	return be_get32(msg + 16);
 }
 
 bool diameter_is_request(const uint8_t *msg)

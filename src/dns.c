@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dtlsgw/bytes.h"
 #include "dtlsgw/dns.h"
 
 const char *const dns_error_names[DNS_ERR_MAX] = {
@@ -25,17 +26,6 @@ const char *const dns_error_names[DNS_ERR_MAX] = {
 #define NAME_MAX_LEN	255
 /* TYPE, CLASS, TTL, RDLENGTH after a record's name */
 #define RR_FIXED_LEN	10
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* Step over the name at *pos; a pointer ends it and points backwards. */
 static enum dns_error skip_name(const uint8_t *buf, size_t len, size_t *pos)
@@ -78,9 +68,9 @@ static bool options_tile(const uint8_t *buf, size_t p, size_t end)
 	while (p < end) {
 		if (end - p < DNS_OPTION_HEADER_LEN)
 			return false;
-		if (get16(buf + p + 2) > end - p - DNS_OPTION_HEADER_LEN)
+		if (be_get16(buf + p + 2) > end - p - DNS_OPTION_HEADER_LEN)
 			return false;
-		p += DNS_OPTION_HEADER_LEN + get16(buf + p + 2);
+		p += DNS_OPTION_HEADER_LEN + be_get16(buf + p + 2);
 	}
 	return true;
 }
@@ -93,12 +83,12 @@ enum dns_error dns_parse(const uint8_t *buf, size_t len, struct dns_msg *m)
 	memset(m, 0, sizeof(*m));
 	if (len < DNS_HEADER_LEN)
 		goto bad;
-	m->id = get16(buf);
-	m->flags = get16(buf + 2);
-	m->qdcount = get16(buf + 4);
-	m->ancount = get16(buf + 6);
-	m->nscount = get16(buf + 8);
-	m->arcount = get16(buf + 10);
+	m->id = be_get16(buf);
+	m->flags = be_get16(buf + 2);
+	m->qdcount = be_get16(buf + 4);
+	m->ancount = be_get16(buf + 6);
+	m->nscount = be_get16(buf + 8);
+	m->arcount = be_get16(buf + 10);
 	e = DNS_ERR_QUESTION;
 	if (m->qdcount == 0)
 		goto bad;
@@ -120,10 +110,10 @@ enum dns_error dns_parse(const uint8_t *buf, size_t len, struct dns_msg *m)
 		e = DNS_ERR_OVERRUN;
 		if (len - pos < RR_FIXED_LEN)
 			goto bad;
-		rdlen = get16(buf + pos + 8);
+		rdlen = be_get16(buf + pos + 8);
 		if (len - pos - RR_FIXED_LEN < rdlen)
 			goto bad;
-		if (get16(buf + pos) == DNS_TYPE_OPT) {
+		if (be_get16(buf + pos) == DNS_TYPE_OPT) {
 			/* root-named, once, in the additional section */
 			e = DNS_ERR_BAD_OPT;
 			if (pos != start + 1 || m->opt_off != 0 ||
@@ -149,7 +139,7 @@ enum dns_error dns_pad(uint8_t *buf, size_t *len, size_t cap,
 		       struct dns_msg *m, size_t block, size_t max)
 {
 	size_t rdata = m->opt_off + DNS_OPT_FIXED_LEN;
-	size_t end = rdata + get16(buf + m->opt_off + DNS_OPT_FIXED_LEN - 2);
+	size_t end = rdata + be_get16(buf + m->opt_off + DNS_OPT_FIXED_LEN - 2);
 	size_t r, w, base, target, pad;
 
 	if (max > cap)
@@ -158,16 +148,16 @@ enum dns_error dns_pad(uint8_t *buf, size_t *len, size_t cap,
 		block = 1;
 	/* the message without its Padding options */
 	base = *len;
-	for (r = rdata; r < end; r += DNS_OPTION_HEADER_LEN + get16(buf + r + 2)) {
-		if (get16(buf + r) == DNS_OPT_PADDING)
-			base -= DNS_OPTION_HEADER_LEN + get16(buf + r + 2);
+	for (r = rdata; r < end; r += DNS_OPTION_HEADER_LEN + be_get16(buf + r + 2)) {
+		if (be_get16(buf + r) == DNS_OPT_PADDING)
+			base -= DNS_OPTION_HEADER_LEN + be_get16(buf + r + 2);
 	}
 	if (base > max)
 		return DNS_ERR_TOO_BIG;
 	for (r = w = rdata; r < end;) {
-		size_t n = DNS_OPTION_HEADER_LEN + get16(buf + r + 2);
+		size_t n = DNS_OPTION_HEADER_LEN + be_get16(buf + r + 2);
 
-		if (get16(buf + r) != DNS_OPT_PADDING) {
+		if (be_get16(buf + r) != DNS_OPT_PADDING) {
 			memmove(buf + w, buf + r, n);
 			w += n;
 		}
@@ -183,13 +173,13 @@ enum dns_error dns_pad(uint8_t *buf, size_t *len, size_t cap,
 		pad = target - base - DNS_OPTION_HEADER_LEN;
 		memmove(buf + w + DNS_OPTION_HEADER_LEN + pad, buf + w,
 			*len - w);
-		put16(buf + w, DNS_OPT_PADDING);
-		put16(buf + w + 2, pad);
+		be_put16(buf + w, DNS_OPT_PADDING);
+		be_put16(buf + w + 2, pad);
 		memset(buf + w + DNS_OPTION_HEADER_LEN, 0, pad);
 		w += DNS_OPTION_HEADER_LEN + pad;
 		*len = target;
 	}
-	put16(buf + m->opt_off + DNS_OPT_FIXED_LEN - 2, w - rdata);
+	be_put16(buf + m->opt_off + DNS_OPT_FIXED_LEN - 2, w - rdata);
 	m->len = *len;
 	return DNS_OK;
 }
@@ -199,16 +189,16 @@ enum dns_error dns_truncate(uint8_t *buf, size_t *len, struct dns_msg *m)
 	size_t n = m->question_end;
 
 	m->flags |= DNS_FLAG_TC;
-	put16(buf + 2, m->flags);
+	be_put16(buf + 2, m->flags);
 	m->ancount = m->nscount = 0;
 	m->arcount = m->opt_off != 0 ? 1 : 0;
-	put16(buf + 6, 0);
-	put16(buf + 8, 0);
-	put16(buf + 10, m->arcount);
+	be_put16(buf + 6, 0);
+	be_put16(buf + 8, 0);
+	be_put16(buf + 10, m->arcount);
 	if (m->opt_off != 0) {
 		/* the OPT RR's fixed part, RDLENGTH 0 */
 		memmove(buf + n, buf + m->opt_off, DNS_OPT_FIXED_LEN);
-		put16(buf + n + DNS_OPT_FIXED_LEN - 2, 0);
+		be_put16(buf + n + DNS_OPT_FIXED_LEN - 2, 0);
 		m->opt_off = n;
 		n += DNS_OPT_FIXED_LEN;
 	}

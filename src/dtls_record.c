@@ -7,56 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtlsgw/bytes.h"
 #include "dtlsgw/dtls_record.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get24(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-}
-
-static uint64_t get48(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 6; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put24(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 16);
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)v;
-}
-
-static void put48(uint8_t *p, uint64_t v)
-{
-	for (int i = 5; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
 
 static void read_header(const uint8_t *p, struct dtls_record *r)
 {
 	r->type = p[0];
 	r->version[0] = p[1];
 	r->version[1] = p[2];
-	r->epoch = get16(p + 3);
-	r->seq = get48(p + 5);
-	r->length = get16(p + 11);
+	r->epoch = be_get16(p + 3);
+	r->seq = be_get48(p + 5);
+	r->length = be_get16(p + 11);
 	r->payload = p + DTLS_RECORD_HEADER_LEN;
 }
 
@@ -141,7 +102,7 @@ static bool read_vector(const uint8_t *p, size_t end, size_t *off,
 
 	if (end - *off < prefix)
 		return false;
-	n = prefix == 1 ? p[*off] : get16(p + *off);
+	n = prefix == 1 ? p[*off] : be_get16(p + *off);
 	*off += prefix;
 	if (end - *off < n)
 		return false;
@@ -168,9 +129,9 @@ enum dtls_hello_parse dtls_parse_client_hello(const uint8_t *dg, size_t len,
 	hs = r.payload;
 	if (hs[0] != DTLS_HT_CLIENT_HELLO)
 		return DTLS_HELLO_NOT_HELLO;
-	msg_len = get24(hs + 1);
-	frag_off = get24(hs + 6);
-	frag_len = get24(hs + 9);
+	msg_len = be_get24(hs + 1);
+	frag_off = be_get24(hs + 6);
+	frag_len = be_get24(hs + 9);
 	if (frag_len > (uint32_t)(r.length - DTLS_HANDSHAKE_HEADER_LEN) ||
 	    frag_off + frag_len > msg_len)
 		return DTLS_HELLO_MALFORMED;
@@ -209,7 +170,7 @@ enum dtls_hello_parse dtls_parse_client_hello(const uint8_t *dg, size_t len,
 			return DTLS_HELLO_MALFORMED;
 	}
 	ch->record_seq = r.seq;
-	ch->message_seq = get16(hs + 4);
+	ch->message_seq = be_get16(hs + 4);
 	ch->message_len = msg_len;
 	ch->fragment = frag_len < msg_len;
 	ch->datagram_len = len;
@@ -231,16 +192,16 @@ size_t dtls_build_hello_verify(uint8_t *out, size_t cap,
 	p[0] = DTLS_CT_HANDSHAKE;
 	p[1] = 254;
 	p[2] = 255;
-	put16(p + 3, 0);
-	put48(p + 5, ch->record_seq);
-	put16(p + 11, (uint16_t)(DTLS_HANDSHAKE_HEADER_LEN + body_len));
+	be_put16(p + 3, 0);
+	be_put48(p + 5, ch->record_seq);
+	be_put16(p + 11, (uint16_t)(DTLS_HANDSHAKE_HEADER_LEN + body_len));
 	p += DTLS_RECORD_HEADER_LEN;
 	/* handshake header: our first message, message_seq 0, unfragmented */
 	p[0] = DTLS_HT_HELLO_VERIFY_REQUEST;
-	put24(p + 1, (uint32_t)body_len);
-	put16(p + 4, 0);
-	put24(p + 6, 0);
-	put24(p + 9, (uint32_t)body_len);
+	be_put24(p + 1, (uint32_t)body_len);
+	be_put16(p + 4, 0);
+	be_put24(p + 6, 0);
+	be_put24(p + 9, (uint32_t)body_len);
 	p += DTLS_HANDSHAKE_HEADER_LEN;
 	/* server_version: DTLS 1.0 whatever is negotiated (RFC 6347 4.2.1) */
 	p[0] = 254;
@@ -275,14 +236,14 @@ int dtls_hello_reasm_start(struct dtls_hello_reasm *r,
 	/* the headers of the one record wolfSSL will see */
 	p = r->msg;
 	p[0] = DTLS_CT_HANDSHAKE;
-	put16(p + 3, 0);
-	put16(p + 11, (uint16_t)(DTLS_HANDSHAKE_HEADER_LEN + r->len));
+	be_put16(p + 3, 0);
+	be_put16(p + 11, (uint16_t)(DTLS_HANDSHAKE_HEADER_LEN + r->len));
 	p += DTLS_RECORD_HEADER_LEN;
 	p[0] = DTLS_HT_CLIENT_HELLO;
-	put24(p + 1, r->len);
-	put16(p + 4, r->message_seq);
-	put24(p + 6, 0);
-	put24(p + 9, r->len);
+	be_put24(p + 1, r->len);
+	be_put16(p + 4, r->message_seq);
+	be_put24(p + 6, 0);
+	be_put24(p + 9, r->len);
 	if (dtls_hello_reasm_add(r, dg, len) < 0) {
 		dtls_hello_reasm_free(r);
 		return -EINVAL;
@@ -316,11 +277,11 @@ int dtls_hello_reasm_add(struct dtls_hello_reasm *r, const uint8_t *dg,
 			continue;
 		hs = rec.payload;
 		if (hs[0] != DTLS_HT_CLIENT_HELLO ||
-		    get16(hs + 4) != r->message_seq)
+		    be_get16(hs + 4) != r->message_seq)
 			continue;
-		msg_len = get24(hs + 1);
-		frag_off = get24(hs + 6);
-		frag_len = get24(hs + 9);
+		msg_len = be_get24(hs + 1);
+		frag_off = be_get24(hs + 6);
+		frag_len = be_get24(hs + 9);
 		if (msg_len != r->len || frag_off + frag_len > msg_len ||
 		    frag_len > (uint32_t)(rec.length -
 					  DTLS_HANDSHAKE_HEADER_LEN))
@@ -355,7 +316,7 @@ const uint8_t *dtls_hello_reasm_record(struct dtls_hello_reasm *r,
 	 * client's next records come */
 	r->msg[1] = r->version[0];
 	r->msg[2] = r->version[1];
-	put48(r->msg + 5, r->record_seq);
+	be_put48(r->msg + 5, r->record_seq);
 	*len = DTLS_RECORD_HEADER_LEN + DTLS_HANDSHAKE_HEADER_LEN + r->len;
 	return r->msg;
 }

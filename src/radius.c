@@ -6,27 +6,11 @@
  */
 #include <string.h>
 
+#include "dtlsgw/bytes.h"
 #include "dtlsgw/crypto.h"
 #include "dtlsgw/radius.h"
 
 static const uint8_t zero_auth[RADIUS_AUTH_LEN];
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 const char *radius_error_name(enum radius_error e)
 {
@@ -210,7 +194,7 @@ static enum radius_error check_vsa(const uint8_t *v, size_t vlen)
 
 	if (vlen < 6)
 		return RADIUS_ERR_BAD_ATTRIBUTE;
-	if (get32(v) != RADIUS_VENDOR_MICROSOFT)
+	if (be_get32(v) != RADIUS_VENDOR_MICROSOFT)
 		return RADIUS_OK;
 	/* RFC 2548 section 2: type, length (>= 2), value */
 	for (off = 4; off < vlen; off += v[off + 1]) {
@@ -233,7 +217,7 @@ enum radius_error radius_validate(const uint8_t *p, size_t len, size_t *plen)
 		*plen = 0;
 	if (len < RADIUS_HEADER_LEN)
 		return RADIUS_ERR_SHORT;
-	l = get16(p + 2);
+	l = be_get16(p + 2);
 	if (l < RADIUS_HEADER_LEN)
 		return RADIUS_ERR_BAD_LENGTH;
 	if (l > RADIUS_MAX_LEN)
@@ -421,7 +405,7 @@ static void rehide_all(uint8_t *p, size_t len, bool user_password,
 			rehide_one(v + 3, vlen - 3, v + 1, r);
 			break;
 		case RADIUS_ATTR_VENDOR_SPECIFIC:
-			if (get32(v) != RADIUS_VENDOR_MICROSOFT)
+			if (be_get32(v) != RADIUS_VENDOR_MICROSOFT)
 				break;
 			for (size_t s = 4; s < vlen; s += v[s + 1]) {
 				if (v[s] == RADIUS_MS_MPPE_SEND_KEY ||
@@ -513,7 +497,7 @@ enum radius_error radius_resign_request(uint8_t *pkt, size_t *len, size_t cap,
 		pkt[ma_off + 1] = RADIUS_MA_ATTR_LEN;
 		memset(pkt + ma_off + 2, 0, RADIUS_AUTH_LEN);
 		plen += RADIUS_MA_ATTR_LEN;
-		put16(pkt + 2, plen);
+		be_put16(pkt + 2, plen);
 		*len = plen;
 	}
 
@@ -598,7 +582,7 @@ size_t radius_build_status_server(uint8_t *out, size_t cap, uint8_t id,
 		return 0;
 	out[0] = RADIUS_STATUS_SERVER;
 	out[1] = id;
-	put16(out + 2, len);
+	be_put16(out + 2, len);
 	memcpy(out + 4, auth, RADIUS_AUTH_LEN);
 	out[20] = RADIUS_ATTR_MESSAGE_AUTHENTICATOR;
 	out[21] = RADIUS_MA_ATTR_LEN;
@@ -631,7 +615,7 @@ size_t radius_answer_status_server(uint8_t *out, size_t cap,
 	id = req[1];
 	out[0] = RADIUS_ACCESS_ACCEPT;
 	out[1] = id;
-	put16(out + 2, len);
+	be_put16(out + 2, len);
 	out[20] = RADIUS_ATTR_MESSAGE_AUTHENTICATOR;
 	out[21] = RADIUS_MA_ATTR_LEN;
 	memset(out + 22, 0, RADIUS_AUTH_LEN);

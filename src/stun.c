@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "dtlsgw/bytes.h"
 #include "dtlsgw/stun.h"
 
 const char *const stun_error_names[STUN_ERR_MAX] = {
@@ -28,31 +29,6 @@ const char *const stun_error_names[STUN_ERR_MAX] = {
 #define INTEGRITY_LEN	20
 #define FINGERPRINT_LEN	4
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static size_t pad4(size_t n)
 {
 	return (n + 3) & ~(size_t)3;
@@ -71,7 +47,7 @@ enum stun_kind stun_classify(const uint8_t *p, size_t len)
 		return STUN_KIND_OTHER;
 	switch (p[0] >> 6) {
 	case 0:
-		if (len >= 8 && get32(p + 4) == STUN_MAGIC_COOKIE)
+		if (len >= 8 && be_get32(p + 4) == STUN_MAGIC_COOKIE)
 			return STUN_KIND_MESSAGE;
 		return STUN_KIND_OTHER;
 	case 1:
@@ -171,10 +147,10 @@ enum stun_error stun_parse(const uint8_t *p, size_t len, struct stun_msg *m)
 		return STUN_ERR_SHORT;
 	if (stun_classify(p, len) != STUN_KIND_MESSAGE)
 		return STUN_ERR_NOT_STUN;
-	mlen = get16(p + 2);
+	mlen = be_get16(p + 2);
 	if (mlen % 4 != 0 || STUN_HEADER_LEN + mlen != len)
 		return STUN_ERR_BAD_LENGTH;
-	m->type = get16(p);
+	m->type = be_get16(p);
 	m->method = (uint16_t)((m->type & 0x000f) | (m->type & 0x00e0) >> 1 |
 			       (m->type & 0x3e00) >> 2);
 	m->cls = (uint8_t)((m->type >> 4 & 1) | (m->type >> 7 & 2));
@@ -185,8 +161,8 @@ enum stun_error stun_parse(const uint8_t *p, size_t len, struct stun_msg *m)
 
 		if (len - off < 4)
 			return STUN_ERR_ATTR_OVERRUN;
-		t = get16(p + off);
-		vlen = get16(p + off + 2);
+		t = be_get16(p + off);
+		vlen = be_get16(p + off + 2);
 		if (pad4(vlen) > len - off - 4)
 			return STUN_ERR_ATTR_OVERRUN;
 		if (m->fingerprint != 0)
@@ -212,7 +188,7 @@ enum stun_error stun_parse(const uint8_t *p, size_t len, struct stun_msg *m)
 	}
 	if (m->fingerprint != 0 &&
 	    (stun_crc32(p, m->fingerprint) ^ STUN_FINGERPRINT_XOR) !=
-		    get32(p + m->fingerprint + 4))
+		    be_get32(p + m->fingerprint + 4))
 		return STUN_ERR_BAD_FINGERPRINT;
 	return STUN_OK;
 }
@@ -225,10 +201,10 @@ enum stun_error stun_channel_data_check(const uint8_t *p, size_t len,
 
 	if (len < STUN_CHANNEL_HEADER_LEN)
 		return STUN_ERR_SHORT;
-	ch = get16(p);
+	ch = be_get16(p);
 	if (ch < STUN_CHANNEL_MIN || ch > STUN_CHANNEL_MAX)
 		return STUN_ERR_NOT_STUN;
-	dlen = get16(p + 2);
+	dlen = be_get16(p + 2);
 	/* the data, and at most its padding to four (RFC 8656 12.5) */
 	if (len - STUN_CHANNEL_HEADER_LEN < dlen ||
 	    len - STUN_CHANNEL_HEADER_LEN > pad4(dlen))
@@ -243,9 +219,9 @@ size_t stun_find_attr(const uint8_t *p, const struct stun_msg *m,
 {
 	*vlen = 0;
 	for (size_t off = STUN_HEADER_LEN; off + 4 <= m->len;) {
-		size_t n = get16(p + off + 2);
+		size_t n = be_get16(p + off + 2);
 
-		if (get16(p + off) == t) {
+		if (be_get16(p + off) == t) {
 			*vlen = n;
 			return off;
 		}
@@ -286,7 +262,7 @@ enum stun_error stun_xor_address_decode(const uint8_t *hdr, const uint8_t *v,
 		return STUN_ERR_BAD_ATTR;
 	/* the port with the cookie's high half, the address with the
 	 * cookie and (IPv6) the transaction ID: bytes 4.. of the header */
-	port = (uint16_t)(get16(v + 2) ^ (STUN_MAGIC_COOKIE >> 16));
+	port = (uint16_t)(be_get16(v + 2) ^ (STUN_MAGIC_COOKIE >> 16));
 	if (v[1] == FAMILY_IPV4 && vlen == XOR_V4_LEN) {
 		struct sockaddr_in *in = (struct sockaddr_in *)sa;
 		uint8_t *a = (uint8_t *)&in->sin_addr;
@@ -320,9 +296,9 @@ void stun_writer_start(struct stun_writer *w, uint8_t *buf, size_t cap,
 	w->failed = cap < STUN_HEADER_LEN;
 	if (w->failed)
 		return;
-	put16(buf, type & 0x3fff);
-	put16(buf + 2, 0);
-	put32(buf + 4, STUN_MAGIC_COOKIE);
+	be_put16(buf, type & 0x3fff);
+	be_put16(buf + 2, 0);
+	be_put32(buf + 4, STUN_MAGIC_COOKIE);
 	memcpy(buf + 8, tid, STUN_TID_LEN);
 	w->len = STUN_HEADER_LEN;
 }
@@ -338,8 +314,8 @@ static uint8_t *reserve(struct stun_writer *w, uint16_t type, size_t vlen)
 		return NULL;
 	}
 	a = w->p + w->len;
-	put16(a, type);
-	put16(a + 2, (uint16_t)vlen);
+	be_put16(a, type);
+	be_put16(a + 2, (uint16_t)vlen);
 	memset(a + 4 + vlen, 0, pad4(vlen) - vlen);
 	w->len += 4 + pad4(vlen);
 	return a;
@@ -390,7 +366,7 @@ void stun_writer_xor_address(struct stun_writer *w, uint16_t type,
 		return;
 	a[4] = 0;
 	a[5] = alen == 4 ? FAMILY_IPV4 : FAMILY_IPV6;
-	put16(a + 6, (uint16_t)(port ^ (STUN_MAGIC_COOKIE >> 16)));
+	be_put16(a + 6, (uint16_t)(port ^ (STUN_MAGIC_COOKIE >> 16)));
 	/* the cookie, then the transaction ID: header bytes 4..19 */
 	for (size_t i = 0; i < alen; i++)
 		a[8 + i] = addr[i] ^ w->p[4 + i];
@@ -425,12 +401,12 @@ size_t stun_writer_finish(struct stun_writer *w, bool fingerprint)
 		if (a == NULL)
 			return 0;
 		/* the length covers FINGERPRINT before the CRC is taken */
-		put16(w->p + 2, (uint16_t)(w->len - STUN_HEADER_LEN));
-		put32(a + 4, stun_crc32(w->p, (size_t)(a - w->p)) ^
+		be_put16(w->p + 2, (uint16_t)(w->len - STUN_HEADER_LEN));
+		be_put32(a + 4, stun_crc32(w->p, (size_t)(a - w->p)) ^
 				     STUN_FINGERPRINT_XOR);
 	}
 	if (w->failed)
 		return 0;
-	put16(w->p + 2, (uint16_t)(w->len - STUN_HEADER_LEN));
+	be_put16(w->p + 2, (uint16_t)(w->len - STUN_HEADER_LEN));
 	return w->len;
 }

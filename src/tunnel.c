@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtlsgw/bytes.h"
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/tunnel.h"
 
@@ -36,38 +37,13 @@ const char *tunnel_error_name(enum tunnel_error e)
 	return (unsigned int)e < TUNNEL_ERR_MAX ? tunnel_error_names[e] : "?";
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* The one's complement sum of p, added to sum, not yet folded. */
 static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
+		sum += be_get16(p + i);
 	if (i < len)
 		sum += (uint32_t)p[i] << 8;
 	return sum;
@@ -97,7 +73,7 @@ enum tunnel_error tunnel_ip_check(const uint8_t *p, size_t len,
 			return TUNNEL_ERR_INNER_LENGTH;
 		if (ihl < TUNNEL_IPV4_LEN)
 			return TUNNEL_ERR_INNER_HEADER;
-		tot = get16(p + 2);
+		tot = be_get16(p + 2);
 		if (tot < ihl || tot > len)
 			return TUNNEL_ERR_INNER_LENGTH;
 		if (csum_fold(csum_add(0, p, ihl)) != 0)
@@ -111,7 +87,7 @@ enum tunnel_error tunnel_ip_check(const uint8_t *p, size_t len,
 
 		if (len < TUNNEL_IPV6_LEN)
 			return TUNNEL_ERR_INNER_LENGTH;
-		tot = TUNNEL_IPV6_LEN + get16(p + 4);
+		tot = TUNNEL_IPV6_LEN + be_get16(p + 4);
 		if (tot > len)
 			return TUNNEL_ERR_INNER_LENGTH;
 		*iplen = tot;
@@ -155,7 +131,7 @@ enum tunnel_error gre_decode(const uint8_t *p, size_t len,
 	*hlen = 0;
 	if (len < GRE_BASE_LEN)
 		return TUNNEL_ERR_SHORT;
-	flags = get16(p);
+	flags = be_get16(p);
 	if ((flags & GRE_VERSION_MASK) != 0)
 		return TUNNEL_ERR_GRE_VERSION;
 	if (flags & GRE_F_REFUSED)
@@ -163,7 +139,7 @@ enum tunnel_error gre_decode(const uint8_t *p, size_t len,
 	h->csum = (flags & GRE_F_CSUM) != 0;
 	h->key_present = (flags & GRE_F_KEY) != 0;
 	h->seq_present = (flags & GRE_F_SEQ) != 0;
-	h->proto = get16(p + 2);
+	h->proto = be_get16(p + 2);
 	if (len < gre_header_len(h))
 		return TUNNEL_ERR_SHORT;
 	if (h->csum) {
@@ -172,11 +148,11 @@ enum tunnel_error gre_decode(const uint8_t *p, size_t len,
 		off += 4;
 	}
 	if (h->key_present) {
-		h->key = get32(p + off);
+		h->key = be_get32(p + off);
 		off += 4;
 	}
 	if (h->seq_present) {
-		h->seq = get32(p + off);
+		h->seq = be_get32(p + off);
 		off += 4;
 	}
 	*hlen = off;
@@ -207,20 +183,20 @@ void gre_encode(uint8_t *p, size_t len, const struct gre_hdr *h)
 			 (h->seq_present ? GRE_F_SEQ : 0);
 	size_t off = GRE_BASE_LEN;
 
-	put16(p, flags);
-	put16(p + 2, h->proto);
+	be_put16(p, flags);
+	be_put16(p + 2, h->proto);
 	if (h->csum) {
-		put32(p + off, 0);
+		be_put32(p + off, 0);
 		off += 4;
 	}
 	if (h->key_present) {
-		put32(p + off, h->key);
+		be_put32(p + off, h->key);
 		off += 4;
 	}
 	if (h->seq_present)
-		put32(p + off, h->seq);
+		be_put32(p + off, h->seq);
 	if (h->csum)
-		put16(p + GRE_BASE_LEN, csum_fold(csum_add(0, p, len)));
+		be_put16(p + GRE_BASE_LEN, csum_fold(csum_add(0, p, len)));
 }
 
 /* MPLS ---------------------------------------------------------------- */
@@ -242,7 +218,7 @@ enum tunnel_error mpls_decode(const uint8_t *p, size_t len,
 			return TUNNEL_ERR_MPLS_NO_BOTTOM;
 		if (*depth == TUNNEL_MAX_LABELS)
 			return TUNNEL_ERR_MPLS_TOO_DEEP;
-		entry = get32(p + off);
+		entry = be_get32(p + off);
 		label = entry >> 12;
 		if (label == MPLS_LABEL_IMPLICIT_NULL)
 			return TUNNEL_ERR_MPLS_LABEL;
@@ -266,7 +242,7 @@ enum tunnel_error mpls_decode(const uint8_t *p, size_t len,
 void mpls_encode(uint8_t *p, const uint32_t *labels, size_t n, uint8_t ttl)
 {
 	for (size_t i = 0; i < n; i++)
-		put32(p + MPLS_ENTRY_LEN * i,
+		be_put32(p + MPLS_ENTRY_LEN * i,
 		      (labels[i] & MPLS_LABEL_MAX) << 12 |
 			      (i + 1 == n ? 0x100u : 0) | ttl);
 }
@@ -296,7 +272,7 @@ uint32_t tunnel_flow_hash(const uint8_t *p, size_t len)
 
 	if (len >= TUNNEL_IPV4_LEN && p[0] >> 4 == 4) {
 		size_t ihl = (size_t)(p[0] & 0x0f) * 4;
-		bool frag = (get16(p + 6) & 0x3fff) != 0;
+		bool frag = (be_get16(p + 6) & 0x3fff) != 0;
 
 		h = fnv(h, p + 12, 8);
 		h = fnv(h, p + 9, 1);
@@ -516,7 +492,7 @@ static size_t icmp4_too_big(const uint8_t *pkt, size_t len, unsigned int mtu,
 	size_t total = TUNNEL_IPV4_LEN + 8 + quote;
 	uint8_t *icmp = out + TUNNEL_IPV4_LEN;
 
-	if (!(pkt[6] & 0x40) || (get16(pkt + 6) & 0x1fff) != 0)
+	if (!(pkt[6] & 0x40) || (be_get16(pkt + 6) & 0x1fff) != 0)
 		return 0;	/* DF clear, or not the first fragment */
 	/* no error about an ICMP error (RFC 1122 3.2.2) */
 	if (pkt[9] == 1 && len >= ihl + 1 && pkt[ihl] != 0 && pkt[ihl] != 8 &&
@@ -527,17 +503,17 @@ static size_t icmp4_too_big(const uint8_t *pkt, size_t len, unsigned int mtu,
 	memset(out, 0, TUNNEL_IPV4_LEN + 8);
 	out[0] = 0x45;
 	out[1] = 0xc0;		/* internetwork control */
-	put16(out + 2, (uint16_t)total);
+	be_put16(out + 2, (uint16_t)total);
 	out[8] = 64;
 	out[9] = 1;
 	memcpy(out + 12, pkt + 16, 4);	/* from the destination */
 	memcpy(out + 16, pkt + 12, 4);	/* to the source */
-	put16(out + 10, csum_fold(csum_add(0, out, TUNNEL_IPV4_LEN)));
+	be_put16(out + 10, csum_fold(csum_add(0, out, TUNNEL_IPV4_LEN)));
 	icmp[0] = 3;
 	icmp[1] = 4;
-	put16(icmp + 6, (uint16_t)(mtu > 0xffff ? 0xffff : mtu));
+	be_put16(icmp + 6, (uint16_t)(mtu > 0xffff ? 0xffff : mtu));
 	memcpy(icmp + 8, pkt, quote);
-	put16(icmp + 2, csum_fold(csum_add(0, icmp, 8 + quote)));
+	be_put16(icmp + 2, csum_fold(csum_add(0, icmp, 8 + quote)));
 	return total;
 }
 
@@ -553,25 +529,25 @@ static size_t icmp6_too_big(const uint8_t *pkt, size_t len, unsigned int mtu,
 	if (pkt[6] == 58 && len > TUNNEL_IPV6_LEN && pkt[TUNNEL_IPV6_LEN] < 128)
 		return 0;
 	/* nor to a multicast or unspecified source */
-	if (pkt[8] == 0xff || (get32(pkt + 8) == 0 && get32(pkt + 12) == 0 &&
-			       get32(pkt + 16) == 0 && get32(pkt + 20) == 0))
+	if (pkt[8] == 0xff || (be_get32(pkt + 8) == 0 && be_get32(pkt + 12) == 0 &&
+			       be_get32(pkt + 16) == 0 && be_get32(pkt + 20) == 0))
 		return 0;
 	if (cap < TUNNEL_IPV6_LEN + plen)
 		return 0;
 	memset(out, 0, TUNNEL_IPV6_LEN + 8);
 	out[0] = 0x60;
-	put16(out + 4, (uint16_t)plen);
+	be_put16(out + 4, (uint16_t)plen);
 	out[6] = 58;
 	out[7] = 64;
 	memcpy(out + 8, pkt + 24, 16);	/* from the destination */
 	memcpy(out + 24, pkt + 8, 16);	/* to the source */
 	icmp[0] = 2;
-	put32(icmp + 4, mtu < 1280 ? 1280 : mtu);
+	be_put32(icmp + 4, mtu < 1280 ? 1280 : mtu);
 	memcpy(icmp + 8, pkt, quote);
 	/* the pseudo-header: addresses, length, next header */
 	sum = csum_add(0, out + 8, 32);
 	sum += (uint32_t)plen + 58;
-	put16(icmp + 2, csum_fold(csum_add(sum, icmp, plen)));
+	be_put16(icmp + 2, csum_fold(csum_add(sum, icmp, plen)));
 	return TUNNEL_IPV6_LEN + plen;
 }
 

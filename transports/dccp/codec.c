@@ -6,54 +6,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dtlsgw/bytes.h"
 #include "codec.h"
 
 #define SEQ_HALF	(UINT64_C(1) << 47)
 #define SHORT_MASK	UINT32_C(0xffffff)
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get24(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | get24(p + 1);
-}
-
-static uint64_t get48(const uint8_t *p)
-{
-	return (uint64_t)get24(p) << 24 | get24(p + 3);
-}
-
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put24(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 16);
-	put16(p + 1, v);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	put24(p + 1, v);
-}
-
-static void put48(uint8_t *p, uint64_t v)
-{
-	put24(p, (uint32_t)(v >> 24) & SHORT_MASK);
-	put24(p + 3, (uint32_t)v & SHORT_MASK);
-}
 
 const char *dccp_error_name(enum dccp_error e)
 {
@@ -151,31 +108,31 @@ enum dccp_error dccp_decode(const uint8_t *p, size_t len, struct dccp_hdr *h)
 		return DCCP_ERR_BAD_DOFF;
 	if (h->doff > len)
 		return DCCP_ERR_DOFF_OVERRUN;
-	h->sport = get16(p);
-	h->dport = get16(p + 2);
+	h->sport = be_get16(p);
+	h->dport = be_get16(p + 2);
 	h->ccval = p[5] >> 4;
 	h->cscov = p[5] & 0x0f;
-	h->checksum = get16(p + 6);
+	h->checksum = be_get16(p + 6);
 	if (coverage(h->cscov, h->doff, len, &cov) != DCCP_OK)
 		return DCCP_ERR_BAD_CSCOV;
 	if (h->x) {
-		h->seq = get48(p + 10);
+		h->seq = be_get48(p + 10);
 		off = DCCP_GENERIC_LEN;
 	} else {
-		h->seq = get24(p + 9);
+		h->seq = be_get24(p + 9);
 		off = DCCP_GENERIC_SHORT_LEN;
 	}
 	if (dccp_type_has_ack(h->type)) {
 		if (h->x) {
-			h->ack = get48(p + off + 2);
+			h->ack = be_get48(p + off + 2);
 			off += DCCP_ACK_LEN;
 		} else {
-			h->ack = get24(p + off + 1);
+			h->ack = be_get24(p + off + 1);
 			off += DCCP_ACK_SHORT_LEN;
 		}
 	}
 	if (h->type == DCCP_REQUEST || h->type == DCCP_RESPONSE) {
-		h->service = get32(p + off);
+		h->service = be_get32(p + off);
 		if (!dccp_service_code_valid(h->service))
 			return DCCP_ERR_BAD_SERVICE;
 	} else if (h->type == DCCP_RESET) {
@@ -209,29 +166,29 @@ int dccp_encode(const struct dccp_hdr *h, const uint8_t *opts, size_t optlen,
 	if (doff > cap)
 		return -ENOSPC;
 	memset(buf, 0, hlen);
-	put16(buf, h->sport);
-	put16(buf + 2, h->dport);
+	be_put16(buf, h->sport);
+	be_put16(buf + 2, h->dport);
 	buf[4] = (uint8_t)(doff / 4);
 	buf[5] = (uint8_t)(h->ccval << 4 | h->cscov);
 	buf[8] = (uint8_t)(h->type << 1 | h->x);
 	if (h->x) {
-		put48(buf + 10, h->seq);
+		be_put48(buf + 10, h->seq);
 		off = DCCP_GENERIC_LEN;
 	} else {
-		put24(buf + 9, (uint32_t)h->seq);
+		be_put24(buf + 9, (uint32_t)h->seq);
 		off = DCCP_GENERIC_SHORT_LEN;
 	}
 	if (dccp_type_has_ack(h->type)) {
 		if (h->x) {
-			put48(buf + off + 2, h->ack);
+			be_put48(buf + off + 2, h->ack);
 			off += DCCP_ACK_LEN;
 		} else {
-			put24(buf + off + 1, (uint32_t)h->ack);
+			be_put24(buf + off + 1, (uint32_t)h->ack);
 			off += DCCP_ACK_SHORT_LEN;
 		}
 	}
 	if (h->type == DCCP_REQUEST || h->type == DCCP_RESPONSE) {
-		put32(buf + off, h->service);
+		be_put32(buf + off, h->service);
 	} else if (h->type == DCCP_RESET) {
 		buf[off] = h->reset_code;
 		memcpy(buf + off + 1, h->reset_data, 3);
@@ -247,7 +204,7 @@ static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t n)
 	size_t i;
 
 	for (i = 0; i + 1 < n; i += 2) {
-		sum += get16(p + i);
+		sum += be_get16(p + i);
 		sum = (sum & 0xffff) + (sum >> 16);
 	}
 	if (n & 1) {
@@ -286,17 +243,17 @@ static enum dccp_error checksum_sum(const uint8_t *pkt, size_t len, int af,
 		*sum = sum16(*sum, dst, 4);
 		if (len > 0xffff)
 			return DCCP_ERR_BAD_PSEUDO;
-		put16(tail, DCCP_IPPROTO);
+		be_put16(tail, DCCP_IPPROTO);
 		*sum = sum16(*sum, tail, 2);
-		put16(tail, (uint32_t)len);
+		be_put16(tail, (uint32_t)len);
 		*sum = sum16(*sum, tail, 2);
 	} else if (af == AF_INET6) {
 		/* source, destination, DCCP length (32), zero, next header */
 		*sum = sum16(*sum, src, 16);
 		*sum = sum16(*sum, dst, 16);
-		put32(tail, (uint32_t)len);
+		be_put32(tail, (uint32_t)len);
 		*sum = sum16(*sum, tail, 4);
-		put32(tail, DCCP_IPPROTO);
+		be_put32(tail, DCCP_IPPROTO);
 		*sum = sum16(*sum, tail, 4);
 	} else {
 		return DCCP_ERR_BAD_PSEUDO;
@@ -313,17 +270,17 @@ enum dccp_error dccp_checksum_fill(uint8_t *pkt, size_t len, int af,
 	enum dccp_error e;
 
 	if (len >= 8) {
-		old = get16(pkt + 6);
-		put16(pkt + 6, 0);
+		old = be_get16(pkt + 6);
+		be_put16(pkt + 6, 0);
 	}
 	e = checksum_sum(pkt, len, af, src, dst, &sum);
 	if (e != DCCP_OK) {
 		/* the packet as it was */
 		if (len >= 8)
-			put16(pkt + 6, old);
+			be_put16(pkt + 6, old);
 		return e;
 	}
-	put16(pkt + 6, ~sum & 0xffff);
+	be_put16(pkt + 6, ~sum & 0xffff);
 	return DCCP_OK;
 }
 
@@ -388,7 +345,7 @@ uint64_t dccp_seq_extend(uint64_t greatest, uint32_t s)
 
 uint32_t dccp_service_code(const char four[4])
 {
-	return get32((const uint8_t *)four);
+	return be_get32((const uint8_t *)four);
 }
 
 bool dccp_service_code_valid(uint32_t code)
@@ -486,24 +443,13 @@ enum dccp_error dccp_opts_check(const uint8_t *opts, size_t len)
 	return it.err;
 }
 
-/* The big-endian number in p[0..n), n <= 8. */
-static uint64_t get_be(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 int dccp_opt_u32(const struct dccp_opt *o, uint32_t *v)
 {
 	*v = 0;
 	if ((o->type != DCCP_OPT_TIMESTAMP &&
 	     o->type != DCCP_OPT_DATA_CHECKSUM) || o->len != 4)
 		return -EINVAL;
-	*v = get32(o->val);
+	*v = be_get32(o->val);
 	return 0;
 }
 
@@ -512,7 +458,7 @@ int dccp_opt_elapsed(const struct dccp_opt *o, uint32_t *v)
 	*v = 0;
 	if (o->type != DCCP_OPT_ELAPSED_TIME || (o->len != 2 && o->len != 4))
 		return -EINVAL;
-	*v = (uint32_t)get_be(o->val, o->len);
+	*v = (uint32_t)be_get(o->val, o->len);
 	return 0;
 }
 
@@ -521,7 +467,7 @@ int dccp_opt_ndp_count(const struct dccp_opt *o, uint64_t *v)
 	*v = 0;
 	if (o->type != DCCP_OPT_NDP_COUNT || o->len < 1 || o->len > 6)
 		return -EINVAL;
-	*v = get_be(o->val, o->len);
+	*v = be_get(o->val, o->len);
 	return 0;
 }
 
@@ -534,9 +480,9 @@ int dccp_opt_timestamp_echo(const struct dccp_opt *o, uint32_t *ts,
 	if (o->type != DCCP_OPT_TIMESTAMP_ECHO ||
 	    (o->len != 4 && o->len != 6 && o->len != 8))
 		return -EINVAL;
-	*ts = get32(o->val);
+	*ts = be_get32(o->val);
 	*has_elapsed = o->len > 4;
-	*elapsed = (uint32_t)get_be(o->val + 4, o->len - 4);
+	*elapsed = (uint32_t)be_get(o->val + 4, o->len - 4);
 	return 0;
 }
 
@@ -597,7 +543,7 @@ int dccp_opt_put_timestamp(uint8_t *buf, size_t cap, uint32_t ts)
 {
 	uint8_t v[4];
 
-	put32(v, ts);
+	be_put32(v, ts);
 	return dccp_opt_put(buf, cap, DCCP_OPT_TIMESTAMP, v, 4);
 }
 
@@ -605,10 +551,10 @@ int dccp_opt_put_timestamp(uint8_t *buf, size_t cap, uint32_t ts)
 static size_t put_elapsed(uint8_t *v, uint32_t elapsed)
 {
 	if (elapsed <= 0xffff) {
-		put16(v, elapsed);
+		be_put16(v, elapsed);
 		return 2;
 	}
-	put32(v, elapsed);
+	be_put32(v, elapsed);
 	return 4;
 }
 
@@ -618,7 +564,7 @@ int dccp_opt_put_timestamp_echo(uint8_t *buf, size_t cap, uint32_t ts,
 	uint8_t v[8];
 	size_t n = 4;
 
-	put32(v, ts);
+	be_put32(v, ts);
 	if (has_elapsed)
 		n += put_elapsed(v + 4, elapsed);
 	return dccp_opt_put(buf, cap, DCCP_OPT_TIMESTAMP_ECHO, v, n);

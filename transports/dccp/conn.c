@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtlsgw/bytes.h"
 #include "conn.h"
 
 #define MS			UINT64_C(1000)
@@ -230,24 +231,6 @@ const char *dccp_state_name(enum dccp_state s)
 		return "TIMEWAIT";
 	}
 	return "?";
-}
-
-static uint64_t get_be(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void put_be(uint8_t *p, uint64_t v, size_t n)
-{
-	while (n-- > 0) {
-		p[n] = (uint8_t)v;
-		v >>= 8;
-	}
 }
 
 /* lo <= x <= hi, circularly (7.1) */
@@ -638,7 +621,7 @@ static void set_change_nn(struct dccp_conn *c, int f, uint64_t v)
 	uint8_t b[6];
 	size_t n = f == F_SEQ_WINDOW ? 6 : 2;
 
-	put_be(b, v, n);
+	be_put(b, v, n);
 	set_change(c, f, AT_US, b, n);
 }
 
@@ -654,7 +637,7 @@ static void check_ack_ratio(struct dccp_conn *c)
 		ch->pending = false;
 		return;
 	}
-	if (ch->pending && get_be(ch->val, ch->len) == want)
+	if (ch->pending && be_get(ch->val, ch->len) == want)
 		return;
 	set_change_nn(c, F_ACK_RATIO, want);
 }
@@ -726,7 +709,7 @@ static int on_change(struct dccp_conn *c, const struct dccp_opt *o)
 	if (d == NULL || n == 0 || (d->nn && (loc == AT_US || n > 6)))
 		goto refuse;
 	if (d->nn) {
-		uint64_t x = get_be(v, n);
+		uint64_t x = be_get(v, n);
 
 		if (x < d->min || x > d->max)
 			goto refuse;
@@ -774,12 +757,12 @@ static int on_confirm(struct dccp_conn *c, const struct dccp_opt *o)
 		return 0;
 	}
 	if (feats[f].nn) {
-		x = get_be(o->val + 1, o->len - 1 > 6 ? 6 : o->len - 1);
+		x = be_get(o->val + 1, o->len - 1 > 6 ? 6 : o->len - 1);
 		if (x < feats[f].min || x > feats[f].max)
 			return DCCP_RESET_OPTION_ERROR;
 		c->feat[f][loc] = x;
 		/* a Confirm of an older value leaves the newer one pending */
-		if (x == get_be(ch->val, ch->len))
+		if (x == be_get(ch->val, ch->len))
 			ch->pending = false;
 		if (f == F_SEQ_WINDOW)
 			update_awl(c);
