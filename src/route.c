@@ -147,30 +147,13 @@ static const char *peer_str(const struct session *s, char *buf)
 	return addr_str((const struct sockaddr *)&s->peer, buf);
 }
 
-static uint16_t port_of(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)ss)->sin_port;
-	if (ss->ss_family == AF_INET6)
-		return ((const struct sockaddr_in6 *)ss)->sin6_port;
-	return 0;
-}
-
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	else if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-}
-
 /* The listening socket bound to the port of local (the first by default). */
 static struct transport *pick_listener(const struct route *r,
 				       const struct sockaddr_storage *local,
 				       socklen_t locallen)
 {
 	if (r->nlisteners > 1 && locallen > 0) {
-		uint16_t port = port_of(local);
+		uint16_t port = sockaddr_port(local);
 
 		for (size_t i = 0; i < r->nlisteners; i++) {
 			struct sockaddr_storage ss;
@@ -178,7 +161,7 @@ static struct transport *pick_listener(const struct route *r,
 
 			if (transport_local_addr(r->listeners[i], &ss, &len) ==
 				    0 &&
-			    port_of(&ss) == port)
+			    sockaddr_port(&ss) == port)
 				return r->listeners[i];
 		}
 	}
@@ -668,7 +651,8 @@ static void address_to_peer(struct dgram *d, const struct session *s)
 /*
  * Ciphertext from an engine, onto t: one datagram as it came, or on a
  * message transport one message per record, as RFC 6083 section 4.4
- * wants for SCTP and RFC 5238 section 3 for DCCP.  to_peer: addressed to the session's listening-side peer.
+ * wants for SCTP and RFC 5238 section 3 for DCCP.  to_peer: addressed to
+ * the session's listening-side peer.
  */
 static int queue_ciphertext(struct session *s, struct transport *t,
 			    bool to_peer, const uint8_t *buf, size_t len)
@@ -859,7 +843,7 @@ void session_send_up(struct session *s, struct dgram *d)
 		memcpy(&d->peer, &r->def->fwd_addr, r->def->fwd_len);
 		d->peerlen = r->def->fwd_len;
 		if (d->port_hint != 0)
-			set_port(&d->peer, d->port_hint);
+			sockaddr_set_port(&d->peer, d->port_hint);
 	}
 	if (d->ppid == 0 && r->def->adapter.ops != NULL)
 		d->ppid = r->def->adapter.ops->sctp_ppid;
@@ -1236,7 +1220,7 @@ static int session_fwd_open(struct session *s)
 
 	if (r->fwd_flows) {
 		/* the wildcard address, on the port the forward host sends to */
-		set_port(&local, def->adapter.flow_port);
+		sockaddr_set_port(&local, def->adapter.flow_port);
 		p.local = (const struct sockaddr *)&local;
 		p.locallen = def->fwd_len;
 		p.flows = def->adapter.fwd_flows;
@@ -1600,7 +1584,7 @@ static void reply_open(struct session *s)
 		return;
 	if (s->locallen > 0) {
 		memcpy(&local, &s->local, s->locallen);
-		set_port(&local, 0);
+		sockaddr_set_port(&local, 0);
 		p.local = (const struct sockaddr *)&local;
 		p.locallen = s->locallen;
 	}
@@ -1618,7 +1602,7 @@ static void listener_rx_clear(struct route *r, struct dgram *d)
 	struct session *s;
 
 	if (r->peer_host)	/* the host, whatever port it sent from */
-		set_port(&d->peer, r->def->adapter.reply_port);
+		sockaddr_set_port(&d->peer, r->def->adapter.reply_port);
 	if (r->shared_mode)
 		s = r->shared;
 	else

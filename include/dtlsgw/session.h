@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "dtlsgw/dgram.h"
@@ -38,6 +39,28 @@ struct addr_key {
 /* Fill key from sa; with_port false keys the source address alone. */
 void addr_key_from(struct addr_key *key, const struct sockaddr *sa,
 		   bool with_port);
+
+/* The port of an IPv4 or IPv6 address, in host order; 0 for another family. */
+static inline uint16_t sockaddr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)(const void *)ss)
+				     ->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)(const void *)ss)
+				     ->sin6_port);
+	return 0;
+}
+
+/* Set the port (host order) of an IPv4 or IPv6 address; others stay. */
+static inline void sockaddr_set_port(struct sockaddr_storage *ss,
+				     uint16_t port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)(void *)ss)->sin_port = htons(port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons(port);
+}
 
 struct session {
 	struct hnode		 node;		/* in the table, by peer */

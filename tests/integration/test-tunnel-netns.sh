@@ -123,12 +123,7 @@ ip netns exec "$A" nft delete table inet dtlsgw_loss
 ip netns exec "$B" nft delete table inet dtlsgw_loss
 ok "2% UDP loss on the veth ($dropped dropped): iperf3 TCP still completes: GRE $r3, MPLS $r4"
 
-sleep 1
-kill -INT "$TSHARK_PID"
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	kill -0 "$TSHARK_PID" 2>/dev/null || break
-	sleep 0.3
-done
+capture_stop
 
 # the veth: DTLS on 4755 and 6636, nothing else
 tshark -r "$T/veth.pcapng" -d udp.port==4755,dtls -d udp.port==6636,dtls \

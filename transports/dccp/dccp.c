@@ -43,7 +43,7 @@
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/htable.h"
 #include "dtlsgw/log.h"
-#include "dtlsgw/session.h"	/* struct addr_key */
+#include "dtlsgw/session.h"	/* struct addr_key, sockaddr_port() */
 #include "dtlsgw/transport.h"
 #include "dtlsgw/worker.h"
 
@@ -153,23 +153,6 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static uint16_t get_port(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET ?
-		       ntohs(((const struct sockaddr_in *)(const void *)ss)
-				     ->sin_port) :
-		       ntohs(((const struct sockaddr_in6 *)(const void *)ss)
-				     ->sin6_port);
-}
-
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)(void *)ss)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons(port);
-}
-
 /* The IP address inside ss, for the checksum's pseudo-header. */
 static const void *ip_of(const struct sockaddr_storage *ss)
 {
@@ -227,7 +210,7 @@ static void carrier_send(struct dccp_transport *u, const uint8_t *pkt,
 	}
 	to = *peer;
 	if (u->raw)
-		set_port(&to, 0);	/* the DCCP port is in the header */
+		sockaddr_set_port(&to, 0);	/* the DCCP port is in the header */
 	mh.msg_name = &to;
 	mh.msg_namelen = peerlen;
 	if (u->listener && local != NULL) {
@@ -620,7 +603,7 @@ static bool input(struct dccp_transport *u, struct dgram *d, uint8_t *pkt,
 		if (h.dport != u->lport)
 			return false;	/* another endpoint's */
 		/* the peer is its address and its DCCP port */
-		set_port(from, h.sport);
+		sockaddr_set_port(from, h.sport);
 	}
 	e = dccp_checksum_ok(pkt, len, u->af, ip_of(from), ip_of(local));
 	if (e != DCCP_OK) {
@@ -872,7 +855,7 @@ static int route_source(const struct sockaddr_storage *peer, socklen_t len,
 
 	if (fd == -1)
 		return -errno;
-	set_port(&to, 9);	/* any: nothing is sent */
+	sockaddr_set_port(&to, 9);	/* any: nothing is sent */
 	*srclen = sizeof(*src);
 	if (connect(fd, (struct sockaddr *)&to, len) == -1 ||
 	    getsockname(fd, (struct sockaddr *)src, srclen) == -1)
@@ -905,7 +888,7 @@ static int carrier_open(struct dccp_transport *u,
 	if (u->listener) {
 		memcpy(&ss, p->addr, p->addrlen);
 		/* raw IP: no port; UDP: the encapsulation's */
-		set_port(&ss, u->raw ? 0 : encap_port);
+		sockaddr_set_port(&ss, u->raw ? 0 : encap_port);
 		if (u->af == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 				   sizeof(one));
@@ -920,13 +903,13 @@ static int carrier_open(struct dccp_transport *u,
 
 		if (ret != 0)
 			return ret;
-		set_port(local, 0);
+		sockaddr_set_port(local, 0);
 		if (bind(fd, (struct sockaddr *)local, *locallen) == -1)
 			return -errno;
 		return 0;
 	}
 	memcpy(&ss, p->addr, p->addrlen);
-	set_port(&ss, encap_port);
+	sockaddr_set_port(&ss, encap_port);
 	*locallen = sizeof(*local);
 	if (connect(fd, (struct sockaddr *)&ss, p->addrlen) == -1 ||
 	    getsockname(fd, (struct sockaddr *)local, locallen) == -1)
@@ -1012,8 +995,8 @@ static int dccp_open(struct transport **out, const struct transport_params *p)
 	if (ret != 0)
 		goto fail;
 	if (u->listener) {
-		u->lport = get_port((const struct sockaddr_storage *)(const void *)
-					    p->addr);
+		u->lport = sockaddr_port(
+			(const struct sockaddr_storage *)(const void *)p->addr);
 	} else {
 		struct sockaddr_storage peer;
 		uint64_t now = now_us();
@@ -1023,14 +1006,14 @@ static int dccp_open(struct transport **out, const struct transport_params *p)
 		u->lport = (uint16_t)(49152 + arc4random_uniform(16384));
 		memcpy(&peer, p->addr, p->addrlen);
 		k = dconn_new(u, &peer, p->addrlen, &local, locallen,
-			      get_port(&peer), false);
+			      sockaddr_port(&peer), false);
 		if (k == NULL) {
 			ret = -ENOMEM;
 			goto fail;
 		}
 		if (!u->raw) {
 			/* the route addresses the peer by its UDP port */
-			set_port(&k->peer, (uint16_t)encap_port);
+			sockaddr_set_port(&k->peer, (uint16_t)encap_port);
 		}
 		dccp_conn_connect(k->c, now);
 		dconn_after(k, now);
