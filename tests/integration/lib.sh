@@ -254,10 +254,12 @@ netns_cleanup() {
 	ip netns del "$B" 2>/dev/null
 }
 
-# capture_start FILTER: tshark on lo writes $T/cap.pcapng (root).
+# capture_start FILTER: tshark on lo writes $T/cap.pcapng (root).  The
+# 64 MiB kernel buffer keeps a burst from a busy machine's test (thousands
+# of datagrams in a tenth of a second) from being dropped by the capture.
 capture_start() {
 	command -v tshark >/dev/null || fail "tshark is not installed"
-	start tshark tshark -i lo -n -w "$T/cap.pcapng" -f "$1"
+	start tshark tshark -i lo -n -B 64 -w "$T/cap.pcapng" -f "$1"
 	TSHARK_PID=$LAST_PID
 	wait_log "$T/tshark.log" "Capturing on" 10 ||
 		fail "tshark did not start"
@@ -271,6 +273,11 @@ capture_stop() {
 		kill -0 "$TSHARK_PID" 2>/dev/null || break
 		sleep 0.3
 	done
+}
+
+# capture_drops: what tshark said about packets the capture lost, if any.
+capture_drops() {
+	grep -i "dropped" "$T/tshark.log" 2>/dev/null | tail -1
 }
 
 # data_without_auth FILE: of the packets in FILE (tshark's sctp.chunk_type
