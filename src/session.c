@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtlsgw/container.h"
 #include "dtlsgw/session.h"
 
 struct source_count {
@@ -15,9 +16,6 @@ struct source_count {
 	struct addr_key	key;
 	unsigned int	handshakes;
 };
-
-#define container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 void addr_key_from(struct addr_key *key, const struct sockaddr *sa,
 		   bool with_port)

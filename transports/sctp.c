@@ -36,6 +36,7 @@
 
 #include <usrsctp.h>
 
+#include "dtlsgw/container.h"
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/htable.h"
 #include "dtlsgw/log.h"
@@ -103,21 +104,19 @@ static struct {
 
 static struct sctp_transport *sctp_of(struct transport *t)
 {
-	return (struct sctp_transport *)(void *)((char *)t -
-		offsetof(struct sctp_transport, base));
+	return container_of(t, struct sctp_transport, base);
 }
 
 static const struct sctp_transport *sctp_of_const(const struct transport *t)
 {
-	return (const struct sctp_transport *)(const void *)((const char *)t -
-		offsetof(struct sctp_transport, base));
+	return container_of_const(t, struct sctp_transport, base);
 }
 
 /* Links ------------------------------------------------------------------ */
 
 static bool live_eq(const struct hnode *n, const void *key)
 {
-	return (const void *)((const char *)n - offsetof(struct link, live)) ==
+	return container_of_const(n, struct link, live) ==
 	       *(void *const *)key;
 }
 
@@ -129,14 +128,12 @@ static struct link *link_live(void *p)
 						  sizeof(p)),
 				      live_eq, &p);
 
-	return n != NULL ? (struct link *)(void *)((char *)n -
-		offsetof(struct link, live)) : NULL;
+	return n != NULL ? container_of(n, struct link, live) : NULL;
 }
 
 static bool peer_eq(const struct hnode *n, const void *key)
 {
-	const struct link *l = (const void *)((const char *)n -
-		offsetof(struct link, by_peer));
+	const struct link *l = container_of_const(n, struct link, by_peer);
 
 	return memcmp(&l->key, key, sizeof(l->key)) == 0;
 }
@@ -151,8 +148,7 @@ static struct link *link_find(struct sctp_transport *u,
 	n = htable_find(&u->links, htable_hash(&u->links, &key, sizeof(key)),
 			peer_eq, &key);
 
-	return n != NULL ? (struct link *)(void *)((char *)n -
-		offsetof(struct link, by_peer)) : NULL;
+	return n != NULL ? container_of(n, struct link, by_peer) : NULL;
 }
 
 static struct link *link_new(struct sctp_transport *u,
@@ -551,8 +547,7 @@ static void sctp_close(struct transport *t)
 		size_t iter;
 
 		while ((n = htable_first(&u->links, &iter)) != NULL)
-			link_free((struct link *)(void *)((char *)n -
-				offsetof(struct link, by_peer)));
+			link_free(container_of(n, struct link, by_peer));
 		htable_finish(&u->links);
 	}
 	if (u->partial != NULL)

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dtlsgw/container.h"
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/htable.h"
 #include "dtlsgw/log.h"
@@ -74,25 +75,22 @@ struct tcp_transport {
 
 static struct tcp_transport *tcp_of(struct transport *t)
 {
-	return (struct tcp_transport *)(void *)((char *)t -
-		offsetof(struct tcp_transport, base));
+	return container_of(t, struct tcp_transport, base);
 }
 
 static const struct tcp_transport *tcp_of_const(const struct transport *t)
 {
-	return (const struct tcp_transport *)(const void *)((const char *)t -
-		offsetof(struct tcp_transport, base));
+	return container_of_const(t, struct tcp_transport, base);
 }
 
 static struct conn *conn_of(struct hnode *n)
 {
-	return (struct conn *)(void *)((char *)n - offsetof(struct conn, node));
+	return container_of(n, struct conn, node);
 }
 
 static bool conn_eq(const struct hnode *n, const void *key)
 {
-	const struct conn *c = (const void *)((const char *)n -
-		offsetof(struct conn, node));
+	const struct conn *c = container_of_const(n, struct conn, node);
 
 	return memcmp(&c->key, key, sizeof(c->key)) == 0;
 }

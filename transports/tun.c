@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dtlsgw/container.h"
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/errors.h"
 #include "dtlsgw/log.h"
@@ -50,15 +51,12 @@ struct tun_transport {
 
 static struct tun_transport *tun_of(struct transport *t)
 {
-	return (struct tun_transport *)(void *)((char *)t -
-						 offsetof(struct tun_transport,
-							  base));
+	return container_of(t, struct tun_transport, base);
 }
 
 static const struct tun_transport *tun_of_const(const struct transport *t)
 {
-	return (const struct tun_transport *)(const void *)(
-		(const char *)t - offsetof(struct tun_transport, base));
+	return container_of_const(t, struct tun_transport, base);
 }
 
 /* ifr's interface: SIOCSIFMTU, then up (SIOCGIFFLAGS/SIOCSIFFLAGS). */

@@ -35,6 +35,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dtlsgw/container.h"
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/log.h"
 #include "dtlsgw/transport.h"
@@ -122,15 +123,12 @@ static bool gro_area(void)
 
 static struct udp_transport *udp_of(struct transport *t)
 {
-	return (struct udp_transport *)(void *)((char *)t -
-						 offsetof(struct udp_transport,
-							  base));
+	return container_of(t, struct udp_transport, base);
 }
 
 static const struct udp_transport *udp_of_const(const struct transport *t)
 {
-	return (const struct udp_transport *)(const void *)(
-		(const char *)t - offsetof(struct udp_transport, base));
+	return container_of_const(t, struct udp_transport, base);
 }
 
 static int setint(int fd, int level, int opt, int val)

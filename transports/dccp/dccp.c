@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dtlsgw/container.h"
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/htable.h"
 #include "dtlsgw/log.h"
@@ -135,14 +136,12 @@ static struct {
 
 static struct dccp_transport *dccp_of(struct transport *t)
 {
-	return (struct dccp_transport *)(void *)((char *)t -
-		offsetof(struct dccp_transport, base));
+	return container_of(t, struct dccp_transport, base);
 }
 
 static const struct dccp_transport *dccp_of_const(const struct transport *t)
 {
-	return (const struct dccp_transport *)(const void *)((const char *)t -
-		offsetof(struct dccp_transport, base));
+	return container_of_const(t, struct dccp_transport, base);
 }
 
 static uint64_t now_us(void)
@@ -442,8 +441,7 @@ static struct dconn *dconn_new(struct dccp_transport *u,
 
 static bool key_eq(const struct hnode *n, const void *key)
 {
-	const struct dconn *k = (const void *)((const char *)n -
-		offsetof(struct dconn, node));
+	const struct dconn *k = container_of_const(n, struct dconn, node);
 
 	return memcmp(&k->key, key, sizeof(k->key)) == 0;
 }
@@ -459,8 +457,7 @@ static struct dconn *dconn_find(struct dccp_transport *u,
 	addr_key_from(&key, (const struct sockaddr *)peer, true);
 	n = htable_find(&u->conns, htable_hash(&u->conns, &key, sizeof(key)),
 			key_eq, &key);
-	return n != NULL ? (struct dconn *)(void *)((char *)n -
-		offsetof(struct dconn, node)) : NULL;
+	return n != NULL ? container_of(n, struct dconn, node) : NULL;
 }
 
 /* Receiving --------------------------------------------------------------- */
@@ -1042,8 +1039,7 @@ static void dccp_close(struct transport *t)
 		size_t iter;
 
 		while ((n = htable_first(&u->conns, &iter)) != NULL) {
-			struct dconn *k = (struct dconn *)(void *)((char *)n -
-				offsetof(struct dconn, node));
+			struct dconn *k = container_of(n, struct dconn, node);
 
 			if (!k->closed)
 				dccp_conn_abort(k->c, DCCP_RESET_CLOSED, now);
@@ -1106,8 +1102,7 @@ bool transport_dccp_totals(struct transport_dccp_totals *t)
 			if (u->listener) {
 				if (n == NULL)
 					break;
-				k = (struct dconn *)(void *)((char *)n -
-					offsetof(struct dconn, node));
+				k = container_of(n, struct dconn, node);
 				n = htable_next(&u->conns, n, &iter);
 			} else {
 				if (only == NULL)
