@@ -259,10 +259,14 @@ netns_cleanup() {
 # of datagrams in a tenth of a second) from being dropped by the capture.
 capture_start() {
 	command -v tshark >/dev/null || fail "tshark is not installed"
+	# a test's second capture: the first one's "Capturing on" must not
+	# pass for this one's (start's redirection runs in the background)
+	rm -f "$T/tshark.log" "$T/cap.pcapng"
 	start tshark tshark -i lo -n -B 64 -w "$T/cap.pcapng" -f "$1"
 	TSHARK_PID=$LAST_PID
 	wait_log "$T/tshark.log" "Capturing on" 10 ||
 		fail "tshark did not start"
+	sleep 0.5	# "Capturing on" comes a little before the capture does
 }
 
 # capture_stop: let tshark write out what it has and end.
