@@ -349,6 +349,8 @@ static void reload(void)
 	struct config_error err = { 0 };
 	struct holder *nh;
 	struct reload_plan plan = { 0 };
+	struct metrics_server *metrics = NULL;
+	bool move_metrics;
 	size_t kept = 0, stopped = 0;
 
 	nh = holder_new();
@@ -406,6 +408,20 @@ static void reload(void)
 			goto fail;
 		}
 	}
+	/* a new metrics address is bound before anything changes (worker 0
+	 * runs this, and serves the metrics) */
+	move_metrics = !str_same(nh->cfg.metrics, g.cur->cfg.metrics);
+	if (move_metrics && nh->cfg.metrics != NULL &&
+	    metrics_server_start(g.workers[0], nh->cfg.metrics,
+				 render_metrics, NULL, &metrics) != 0) {
+		snprintf(err.where, sizeof(err.where), "%s",
+			 nh->cfg.file != NULL ? nh->cfg.file : "command line");
+		snprintf(err.key, sizeof(err.key), "metrics");
+		snprintf(err.msg, sizeof(err.msg), "cannot listen on %s",
+			 nh->cfg.metrics);
+		reload_refused(&err);
+		goto fail;
+	}
 	if (!str_same(nh->cfg.user, g.cur->cfg.user) ||
 	    !str_same(nh->cfg.chroot, g.cur->cfg.chroot))
 		log_warnx("reload: user and chroot change on a restart only");
@@ -436,6 +452,12 @@ static void reload(void)
 	holder_put(g.cur);
 	g.cur = nh;
 	log_set_level(nh->cfg.log_level);
+	if (move_metrics) {
+		metrics_server_stop(g.metrics);
+		g.metrics = metrics;
+		if (metrics == NULL)
+			log_info("metrics: no longer served");
+	}
 	log_info("reloaded: %zu routes kept, %zu started, %zu stopped", kept,
 		 plan.nnew - kept, stopped);
 	free(plan.keep);

@@ -132,3 +132,58 @@ done
 	fail "datagrams up is not 1200"
 kill -0 "$PID_server" || fail "the server died"
 ok "idle connections timed out, scrape and datagrams served"
+
+# SIGHUP moves the metrics: a new address is bound before the reload
+# takes effect, the old one closed; an address that cannot be bound
+# refuses the reload and the metrics stay where they were; no metrics key,
+# no metrics
+M1=$(free_tcp_port)
+M2=$(free_tcp_port)
+M3=$(free_tcp_port)
+P3=$(free_port)
+conf() {	# METRICS-LINE
+	cat >"$T/moved.conf" <<CONF
+$1
+[main]
+listen = dtls://127.0.0.1:$P3
+forward = udp://127.0.0.1:$E
+CONF
+}
+serves() {	# PORT: /metrics answers 200 there
+	[ "$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' \
+		"http://127.0.0.1:$1/metrics" 2>/dev/null)" = 200 ]
+}
+hup() {		# the Nth "reloaded" or "reload refused" line
+	_n=$(($(count_log "$T/moved.log" "reloaded:|reload refused") + 1))
+	kill -HUP "$PID_moved"
+	for _ in $(seq 50); do
+		[ "$(count_log "$T/moved.log" "reloaded:|reload refused")" -ge "$_n" ] &&
+			return 0
+		sleep 0.1
+	done
+	fail "no answer to SIGHUP"
+}
+conf "metrics = 127.0.0.1:$M1"
+gw moved -c "$T/moved.conf"
+serves "$M1" || fail "metrics not served on $M1"
+conf "metrics = 127.0.0.1:$M2"
+hup
+serves "$M2" || fail "after a reload, metrics not served on the new $M2"
+serves "$M1" && fail "after a reload, metrics still served on the old $M1"
+socat "TCP-LISTEN:$M3,bind=127.0.0.1,reuseaddr" /dev/null &
+held=$!
+PIDS="$PIDS $held"
+sleep 0.3
+conf "metrics = 127.0.0.1:$M3"
+hup
+grep -q "reload refused.*metrics: cannot listen on 127.0.0.1:$M3" \
+	"$T/moved.log" || fail "a metrics address in use did not refuse the reload"
+serves "$M2" || fail "a refused reload moved the metrics"
+kill "$held"
+conf ""
+hup
+grep -q "metrics: no longer served" "$T/moved.log" ||
+	fail "no line for the metrics going away"
+serves "$M2" && fail "metrics still served with no metrics key"
+kill -0 "$PID_moved" || fail "the gateway died"
+ok "SIGHUP moves the metrics address, refuses one in use, and takes it away"
