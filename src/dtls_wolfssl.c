@@ -202,6 +202,74 @@ static void ctx_error(char *err, size_t errlen, const char *what,
 		 buf);
 }
 
+/*
+ * wolfSSL_CTX_check_private_key() takes an ECC key's private scalar with
+ * the certificate's public point and, unless wolfSSL was built with
+ * WOLFSSL_VALIDATE_ECC_IMPORT (Debian's 5.5.4 is not), never checks that
+ * they belong together: any EC key passes, and every handshake fails
+ * later.  So for an EC key the public point is computed from the scalar
+ * and compared with the certificate's (first in the file).  0: they
+ * match, or the key is not EC (wolfSSL's check stands); -1: they do not.
+ */
+static int ecc_key_matches_cert(const char *keyfile, const char *certfile)
+{
+	uint8_t pem[16384], der[4096], a[160], b[160], *spki = NULL;
+	word32 idx = 0, alen = sizeof(a), blen = sizeof(b);
+	ecc_key priv, pub;
+	WOLFSSL_X509 *x = NULL;
+	WOLFSSL_EVP_PKEY *pkey = NULL;
+	WC_RNG rng;
+	FILE *f;
+	size_t n;
+	int len, ret = -1;
+
+	f = fopen(keyfile, "rb");
+	if (f == NULL)
+		return 0;	/* wolfSSL has read it: nothing to add */
+	n = fread(pem, 1, sizeof(pem), f);
+	fclose(f);
+	len = wc_KeyPemToDer(pem, (int)n, der, sizeof(der), NULL);
+	if (len <= 0)
+		return 0;
+	if (wc_ecc_init(&priv) != 0)
+		return 0;
+	/* SEC 1 or PKCS #8 */
+	if (wc_EccPrivateKeyDecode(der, &idx, &priv, (word32)len) != 0) {
+		wc_ecc_free(&priv);
+		return 0;	/* not an EC key */
+	}
+	if (wc_ecc_init(&pub) != 0) {
+		wc_ecc_free(&priv);
+		return 0;
+	}
+	if (wc_InitRng(&rng) != 0)
+		goto out_keys;
+	if (wc_ecc_make_pub_ex(&priv, NULL, &rng) != 0 ||
+	    wc_ecc_export_x963(&priv, a, &alen) != 0)
+		goto out;
+	x = wolfSSL_X509_load_certificate_file(certfile, WOLFSSL_FILETYPE_PEM);
+	pkey = x != NULL ? wolfSSL_X509_get_pubkey(x) : NULL;
+	len = pkey != NULL ? wolfSSL_i2d_PUBKEY(pkey, &spki) : -1;
+	idx = 0;
+	if (len <= 0 ||
+	    wc_EccPublicKeyDecode(spki, &idx, &pub, (word32)len) != 0 ||
+	    wc_ecc_export_x963(&pub, b, &blen) != 0)
+		goto out;	/* an EC key, a certificate that is not */
+	if (priv.dp != NULL && pub.dp != NULL && priv.dp->id == pub.dp->id &&
+	    alen == blen && memcmp(a, b, alen) == 0)
+		ret = 0;
+out:
+	wc_FreeRng(&rng);
+out_keys:
+	if (spki != NULL)
+		wolfSSL_OPENSSL_free(spki);
+	wolfSSL_EVP_PKEY_free(pkey);
+	wolfSSL_X509_free(x);
+	wc_ecc_free(&pub);
+	wc_ecc_free(&priv);
+	return ret;
+}
+
 static void wolf_ctx_destroy(struct dtls_ctx *base)
 {
 	struct wolf_ctx *c = wolf_ctx(base);
@@ -273,7 +341,8 @@ static int wolf_ctx_create(const struct dtls_ctx_params *p,
 			ctx_error(err, errlen, "key", tls->key);
 			goto fail;
 		}
-		if (wolfSSL_CTX_check_private_key(c->ctx) != WOLFSSL_SUCCESS) {
+		if (wolfSSL_CTX_check_private_key(c->ctx) != WOLFSSL_SUCCESS ||
+		    ecc_key_matches_cert(tls->key, tls->cert) != 0) {
 			snprintf(err, errlen, "key %s does not match cert %s",
 				 tls->key, tls->cert);
 			goto fail;

@@ -7,7 +7,7 @@ P=$(free_port)
 
 expect_exit2() {	# pattern file-content
 	printf '%s\n' "$2" >"$T/bad.conf"
-	"$DTLSGW" -c "$T/bad.conf" >"$T/out" 2>&1
+	timeout 10 "$DTLSGW" -c "$T/bad.conf" >"$T/out" 2>&1
 	rc=$?
 	[ "$rc" = 2 ] || fail "exit $rc, not 2, for: $2 ($(cat "$T/out"))"
 	grep -Eq -- "$1" "$T/out" ||
@@ -46,6 +46,28 @@ key = $T/does-not-exist.key"
 expect_exit2 "bad.conf:2: " \
 	"[r]
 this line has no equals sign"
+# an EC key that is not the certificate's, SEC 1 or PKCS #8, on both
+# engines (wolfSSL 5.5.4's own check lets any EC key pass)
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/a.key" 2>/dev/null &&
+	openssl ecparam -name prime256v1 -genkey -noout -out "$T/b.key" &&
+	openssl pkcs8 -topk8 -nocrypt -in "$T/b.key" -out "$T/b8.key" &&
+	openssl req -x509 -new -key "$T/a.key" -subj /CN=a -days 2 \
+		-out "$T/a.crt" 2>/dev/null || fail "openssl could not make keys"
+for e in wolfssl openssl; do
+	for k in b.key b8.key; do
+		expect_exit2 "bad.conf:[0-9]+: cert: .*$k.*(does not match|mismatch)" \
+			"engine = $e
+[r]
+listen = dtls://127.0.0.1:$P
+forward = udp://127.0.0.1:9
+cert = $T/a.crt
+key = $T/$k"
+	done
+	printf 'engine = %s\n[r]\nlisten = dtls://127.0.0.1:%s\nforward = udp://127.0.0.1:9\ncert = %s\nkey = %s\n' \
+		"$e" "$P" "$T/a.crt" "$T/a.key" >"$T/good.conf"
+	"$DTLSGW" -c "$T/good.conf" --check >"$T/out" 2>&1 ||
+		fail "$e: the certificate's own key refused: $(cat "$T/out")"
+done
 # SCTP's URI parameters, where this build has SCTP
 if "$DTLSGW" --help 2>&1 | grep -q "runs udp, dtls, sctp"; then
 	expect_exit2 "bad.conf:2: listen: .*encap=ip" \
