@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dtlsgw/bytes.h"
+#include "dtlsgw/inet_csum.h"
 #include "dtlsgw/dgram.h"
 #include "dtlsgw/tunnel.h"
 
@@ -37,25 +38,6 @@ const char *tunnel_error_name(enum tunnel_error e)
 	return (unsigned int)e < TUNNEL_ERR_MAX ? tunnel_error_names[e] : "?";
 }
 
-/* The one's complement sum of p, added to sum, not yet folded. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += be_get16(p + i);
-	if (i < len)
-		sum += (uint32_t)p[i] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* IP ------------------------------------------------------------------ */
 
 enum tunnel_error tunnel_ip_check(const uint8_t *p, size_t len,
@@ -76,7 +58,7 @@ enum tunnel_error tunnel_ip_check(const uint8_t *p, size_t len,
 		tot = be_get16(p + 2);
 		if (tot < ihl || tot > len)
 			return TUNNEL_ERR_INNER_LENGTH;
-		if (csum_fold(csum_add(0, p, ihl)) != 0)
+		if (inet_csum(p, ihl) != 0)
 			return TUNNEL_ERR_INNER_HEADER;
 		*iplen = tot;
 		*version = 4;
@@ -143,7 +125,7 @@ enum tunnel_error gre_decode(const uint8_t *p, size_t len,
 	if (len < gre_header_len(h))
 		return TUNNEL_ERR_SHORT;
 	if (h->csum) {
-		if (csum_fold(csum_add(0, p, len)) != 0)
+		if (inet_csum(p, len) != 0)
 			return TUNNEL_ERR_GRE_CHECKSUM;
 		off += 4;
 	}
@@ -196,7 +178,7 @@ void gre_encode(uint8_t *p, size_t len, const struct gre_hdr *h)
 	if (h->seq_present)
 		be_put32(p + off, h->seq);
 	if (h->csum)
-		be_put16(p + GRE_BASE_LEN, csum_fold(csum_add(0, p, len)));
+		be_put16(p + GRE_BASE_LEN, inet_csum(p, len));
 }
 
 /* MPLS ---------------------------------------------------------------- */
@@ -508,12 +490,12 @@ static size_t icmp4_too_big(const uint8_t *pkt, size_t len, unsigned int mtu,
 	out[9] = 1;
 	memcpy(out + 12, pkt + 16, 4);	/* from the destination */
 	memcpy(out + 16, pkt + 12, 4);	/* to the source */
-	be_put16(out + 10, csum_fold(csum_add(0, out, TUNNEL_IPV4_LEN)));
+	be_put16(out + 10, inet_csum(out, TUNNEL_IPV4_LEN));
 	icmp[0] = 3;
 	icmp[1] = 4;
 	be_put16(icmp + 6, (uint16_t)(mtu > 0xffff ? 0xffff : mtu));
 	memcpy(icmp + 8, pkt, quote);
-	be_put16(icmp + 2, csum_fold(csum_add(0, icmp, 8 + quote)));
+	be_put16(icmp + 2, inet_csum(icmp, 8 + quote));
 	return total;
 }
 
@@ -523,7 +505,7 @@ static size_t icmp6_too_big(const uint8_t *pkt, size_t len, unsigned int mtu,
 	size_t quote = len < ICMP6_QUOTE_MAX ? len : ICMP6_QUOTE_MAX;
 	size_t plen = 8 + quote;
 	uint8_t *icmp = out + TUNNEL_IPV6_LEN;
-	uint32_t sum;
+	uint64_t sum;
 
 	/* no error about an ICMPv6 error (RFC 4443 2.4 (e)) */
 	if (pkt[6] == 58 && len > TUNNEL_IPV6_LEN && pkt[TUNNEL_IPV6_LEN] < 128)
@@ -545,9 +527,9 @@ static size_t icmp6_too_big(const uint8_t *pkt, size_t len, unsigned int mtu,
 	be_put32(icmp + 4, mtu < 1280 ? 1280 : mtu);
 	memcpy(icmp + 8, pkt, quote);
 	/* the pseudo-header: addresses, length, next header */
-	sum = csum_add(0, out + 8, 32);
+	sum = inet_csum_add(0, out + 8, 32);
 	sum += (uint32_t)plen + 58;
-	be_put16(icmp + 2, csum_fold(csum_add(sum, icmp, plen)));
+	be_put16(icmp + 2, inet_csum_finish(inet_csum_add(sum, icmp, plen)));
 	return TUNNEL_IPV6_LEN + plen;
 }
 

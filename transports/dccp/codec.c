@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "dtlsgw/bytes.h"
+#include "dtlsgw/inet_csum.h"
 #include "codec.h"
 
 #define SEQ_HALF	(UINT64_C(1) << 47)
@@ -199,21 +200,6 @@ int dccp_encode(const struct dccp_hdr *h, const uint8_t *opts, size_t optlen,
 }
 
 /* Add p[0..n) as 16-bit big-endian words, an odd byte padded with 0. */
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2) {
-		sum += be_get16(p + i);
-		sum = (sum & 0xffff) + (sum >> 16);
-	}
-	if (n & 1) {
-		sum += (uint32_t)p[n - 1] << 8;
-		sum = (sum & 0xffff) + (sum >> 16);
-	}
-	return sum;
-}
-
 /*
  * The ones'-complement sum (not yet complemented) over the pseudo-header
  * and the covered part of pkt.
@@ -224,6 +210,7 @@ static enum dccp_error checksum_sum(const uint8_t *pkt, size_t len, int af,
 {
 	uint8_t tail[4];
 	size_t doff, cov;
+	uint64_t acc = 0;
 	enum dccp_error e;
 
 	*sum = 0;
@@ -239,26 +226,26 @@ static enum dccp_error checksum_sum(const uint8_t *pkt, size_t len, int af,
 		return e;
 	if (af == AF_INET) {
 		/* source, destination, zero, protocol, DCCP length (16) */
-		*sum = sum16(*sum, src, 4);
-		*sum = sum16(*sum, dst, 4);
+		acc = inet_csum_add(acc, src, 4);
+		acc = inet_csum_add(acc, dst, 4);
 		if (len > 0xffff)
 			return DCCP_ERR_BAD_PSEUDO;
 		be_put16(tail, DCCP_IPPROTO);
-		*sum = sum16(*sum, tail, 2);
+		acc = inet_csum_add(acc, tail, 2);
 		be_put16(tail, (uint32_t)len);
-		*sum = sum16(*sum, tail, 2);
+		acc = inet_csum_add(acc, tail, 2);
 	} else if (af == AF_INET6) {
 		/* source, destination, DCCP length (32), zero, next header */
-		*sum = sum16(*sum, src, 16);
-		*sum = sum16(*sum, dst, 16);
+		acc = inet_csum_add(acc, src, 16);
+		acc = inet_csum_add(acc, dst, 16);
 		be_put32(tail, (uint32_t)len);
-		*sum = sum16(*sum, tail, 4);
+		acc = inet_csum_add(acc, tail, 4);
 		be_put32(tail, DCCP_IPPROTO);
-		*sum = sum16(*sum, tail, 4);
+		acc = inet_csum_add(acc, tail, 4);
 	} else {
 		return DCCP_ERR_BAD_PSEUDO;
 	}
-	*sum = sum16(*sum, pkt, cov);
+	*sum = inet_csum_fold(inet_csum_add(acc, pkt, cov));
 	return DCCP_OK;
 }
 
