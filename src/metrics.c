@@ -347,6 +347,12 @@ static const struct dccp_metric dccp_metrics[] = {
 	{ "dtlsgw_dccp_quiet_closed_total", "counter",
 	  "Connections closed for carrying no data in 60 s.", DT(quiet_closed),
 	  false },
+	{ "dtlsgw_dccp_half_open", "gauge",
+	  "Listeners' connections waiting for the client's Ack.",
+	  DT(half_open), false },
+	{ "dtlsgw_dccp_half_open_evicted_total", "counter",
+	  "Connections in RESPOND dropped for a newer Request.",
+	  DT(half_open_evicted), false },
 };
 
 void metrics_write_dccp(struct metrics_buf *b,

@@ -248,6 +248,7 @@ struct transport_dccp_totals {
 	uint64_t	out_of_window, invalid, syncs_tx, syncs_rx;
 	uint64_t	retransmits, resets_rx, resets_tx, too_big, no_conn;
 	uint64_t	resets_to_strangers, refused, quiet_closed;
+	uint64_t	half_open, half_open_evicted;
 	/* malformed packets by the codec's reason, named by malformed_names */
 	uint64_t	malformed[TRANSPORT_DCCP_MALFORMED_MAX];
 	const char	*malformed_names[TRANSPORT_DCCP_MALFORMED_MAX];

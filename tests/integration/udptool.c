@@ -21,7 +21,9 @@
  *	send datagrams with a forged source port through a raw socket
  *	(root): KIND is garbage, truncated (a DTLS record cut short),
  *	badmac (a whole application-data record that cannot authenticate)
- *	or hello (a ClientHello without a cookie).  With NSRC > 1 (IPv4),
+ *	or hello (a ClientHello without a cookie), or dccp-request/PORT/SC
+ *	(a DCCP Request for DCCP port PORT, Service Code SC, checksum and
+ *	all, from DCCP port 1024 + i, for a listener's UDP carrier).  With NSRC > 1 (IPv4),
  *	datagram i comes from SRCADDR + i % NSRC and SRCPORT + i % 1000:
  *	NSRC spoofed sources.  With PPS, at most that many per second
  *   udptool ping ADDR PORT COUNT SIZE INTERVAL_MS [SRCPORT]
@@ -311,6 +313,32 @@ static size_t make_payload(const char *kind, uint8_t *p, uint32_t i)
 {
 	size_t n = 0;
 
+	if (strncmp(kind, "dccp-request/", 13) == 0) {
+		/* RFC 4340 5.1 and 5.2, 48-bit sequence numbers; the
+		 * checksum is filled once the addresses are known */
+		unsigned long port, service;
+		uint32_t sport = 1024 + i % 60000;
+
+		if (sscanf(kind + 13, "%lu/%lu", &port, &service) != 2 ||
+		    port > 65535 || service > 0xffffffffu)
+			return 0;
+		memset(p, 0, 20);
+		p[0] = (uint8_t)(sport >> 8);
+		p[1] = (uint8_t)sport;
+		p[2] = (uint8_t)(port >> 8);
+		p[3] = (uint8_t)port;
+		p[4] = 5;		/* data offset: 20 bytes, no options */
+		p[8] = 0 << 1 | 1;	/* Request, X = 1 */
+		p[12] = (uint8_t)(i >> 24);
+		p[13] = (uint8_t)(i >> 16);
+		p[14] = (uint8_t)(i >> 8);
+		p[15] = (uint8_t)i;
+		p[16] = (uint8_t)(service >> 24);
+		p[17] = (uint8_t)(service >> 16);
+		p[18] = (uint8_t)(service >> 8);
+		p[19] = (uint8_t)service;
+		return 20;
+	}
 	if (strcmp(kind, "garbage") == 0) {
 		n = 40 + i % 60;
 		for (size_t k = 0; k < n; k++)
@@ -438,6 +466,23 @@ static int do_inject(int argc, char **argv)
 			ip->daddr = d4->sin_addr.s_addr;
 			ip->tot_len = htons((uint16_t)(20 + 8 + n));
 			off = 20;
+			if (strncmp(argv[4], "dccp-request/", 13) == 0) {
+				/* DCCP's pseudo-header: protocol 33 (RFC 6773
+				 * section 5) */
+				uint32_t dsum = 33 + (uint32_t)n;
+
+				for (int k = 0; k < 4; k += 2)
+					dsum += (uint32_t)(
+						((uint8_t *)&ip->saddr)[k] << 8 |
+						((uint8_t *)&ip->saddr)[k + 1]) +
+						(uint32_t)(
+						((uint8_t *)&ip->daddr)[k] << 8 |
+						((uint8_t *)&ip->daddr)[k + 1]);
+				payload[6] = payload[7] = 0;
+				dsum = csum16(payload, n, dsum);
+				payload[6] = (uint8_t)(dsum >> 8);
+				payload[7] = (uint8_t)dsum;
+			}
 			uh = (void *)(pkt + off);
 			uh->source = s4->sin_port;
 			uh->dest = d4->sin_port;

@@ -58,6 +58,14 @@
 #define BACKLOG_MAX		256
 /* Connections a listener holds (each created by a Request). */
 #define CONNS_MAX		65536
+/*
+ * A listener's connections still in RESPOND (a Request came, no Ack yet):
+ * past this many, the oldest goes, without a Reset, for each new Request.
+ * A flood of Requests from forged sources holds this many at most, each
+ * for as long as the flood takes to send HALF_OPEN_MAX more, while a real
+ * client's Ack comes back within its round trip.
+ */
+#define HALF_OPEN_MAX		1024
 /* Resets for packets of no connection: a burst, then this many a second. */
 #define RESET_BURST		50
 #define RESET_PER_S		50
@@ -92,6 +100,9 @@ struct dconn {
 	 * without data the gateway has no session to end it (0: it did).
 	 */
 	uint64_t		 quiet_until;
+	/* a listener's connection in RESPOND: in the transport's list */
+	bool			 half_open;
+	struct dconn		*half_prev, *half_next;
 };
 
 struct dccp_transport {
@@ -107,6 +118,9 @@ struct dccp_transport {
 	struct worker		*w;
 	struct htable		 conns;		/* listener: by peer */
 	size_t			 nconns;
+	struct dconn		*half_head;	/* in RESPOND, oldest first */
+	struct dconn		*half_tail;
+	size_t			 nhalf;
 	struct dconn		*conn;		/* connector: its one */
 	struct dgram_queue	 rxq;		/* END dgrams for the route */
 	struct worker_timer	*kick;		/* deliver rxq outside a read */
@@ -127,6 +141,7 @@ static struct {
 	uint64_t		 resets_sent;	/* answers to those */
 	uint64_t		 refused;	/* Requests over CONNS_MAX */
 	uint64_t		 quiet_closed;	/* no data within QUIET_MAX_US */
+	uint64_t		 half_open_evicted; /* over HALF_OPEN_MAX */
 	uint64_t		 too_big;	/* payloads over the MPS */
 	uint64_t		 conns_opened;
 	struct dccp_conn_stats	 conn;		/* of freed connections */
@@ -272,6 +287,41 @@ static void tell_end(struct dconn *k)
 	kick_start(u);
 }
 
+/* A listener's new connection, in RESPOND until the client's Ack. */
+static void half_open_add(struct dconn *k)
+{
+	struct dccp_transport *u = k->u;
+
+	k->half_open = true;
+	k->half_prev = u->half_tail;
+	k->half_next = NULL;
+	if (u->half_tail != NULL)
+		u->half_tail->half_next = k;
+	else
+		u->half_head = k;
+	u->half_tail = k;
+	u->nhalf++;
+}
+
+static void half_open_remove(struct dconn *k)
+{
+	struct dccp_transport *u = k->u;
+
+	if (!k->half_open)
+		return;
+	if (k->half_prev != NULL)
+		k->half_prev->half_next = k->half_next;
+	else
+		u->half_head = k->half_next;
+	if (k->half_next != NULL)
+		k->half_next->half_prev = k->half_prev;
+	else
+		u->half_tail = k->half_prev;
+	k->half_open = false;
+	k->half_prev = k->half_next = NULL;
+	u->nhalf--;
+}
+
 static void conn_event(void *arg, enum dccp_event ev, uint8_t code)
 {
 	struct dconn *k = arg;
@@ -281,6 +331,7 @@ static void conn_event(void *arg, enum dccp_event ev, uint8_t code)
 	case DCCP_EV_OPEN:
 		log_debug("dccp: connection with %s open",
 			  addr_str((const struct sockaddr *)&k->peer, a));
+		half_open_remove(k);
 		k->flush = true;
 		break;
 	case DCCP_EV_WRITABLE:
@@ -314,6 +365,7 @@ static void dconn_free(struct dconn *k)
 
 	add_conn_stats(&dstats.conn, dccp_conn_stats(k->c));
 	add_ccid2_stats(&dstats.ccid2, &dccp_conn_ccid2(k->c)->stats);
+	half_open_remove(k);
 	if (u->listener) {
 		htable_remove(&u->conns, &k->node);
 		u->nconns--;
@@ -634,6 +686,11 @@ static bool input(struct dccp_transport *u, struct dgram *d, uint8_t *pkt,
 						DCCP_RESET_NO_CONNECTION);
 			return false;
 		}
+		if (u->nhalf >= HALF_OPEN_MAX) {
+			/* no Reset: its Request was most likely forged */
+			dstats.half_open_evicted++;
+			dconn_free(u->half_head);
+		}
 		if (u->nconns >= CONNS_MAX) {
 			dstats.refused++;
 			answer_stranger(u, &h, from, fromlen, local,
@@ -646,6 +703,7 @@ static bool input(struct dccp_transport *u, struct dgram *d, uint8_t *pkt,
 			u->base.stats.rx_nobufs++;
 			return false;
 		}
+		half_open_add(k);
 		k->locallen = u->af == AF_INET ? sizeof(struct sockaddr_in)
 					       : sizeof(struct sockaddr_in6);
 		k->quiet_until = now_us() + QUIET_MAX_US;
@@ -1114,6 +1172,8 @@ bool transport_dccp_totals(struct transport_dccp_totals *t)
 			add_conn_stats(&cs, dccp_conn_stats(k->c));
 			add_ccid2_stats(&cc, &tx->stats);
 			t->conns++;
+			if (k->half_open)
+				t->half_open++;
 			if (dccp_conn_state(k->c) != DCCP_S_OPEN)
 				continue;
 			t->open++;
@@ -1157,6 +1217,7 @@ bool transport_dccp_totals(struct transport_dccp_totals *t)
 	t->resets_to_strangers = dstats.resets_sent;
 	t->refused = dstats.refused;
 	t->quiet_closed = dstats.quiet_closed;
+	t->half_open_evicted = dstats.half_open_evicted;
 	return true;
 }
 
@@ -1189,7 +1250,7 @@ void transport_dccp_log_stats(void)
 		 "syncs_rx=%llu retransmits=%llu resets_rx=%llu "
 		 "resets_tx=%llu too_big=%llu no_conn=%llu "
 		 "resets_to_strangers=%llu refused=%llu quiet_closed=%llu "
-		 "malformed:%s",
+		 "half_open=%llu half_open_evicted=%llu malformed:%s",
 		 (unsigned long long)t.conns, (unsigned long long)t.open,
 		 (unsigned long long)t.conns_opened, t.cwnd_min, t.cwnd_max,
 		 (unsigned long long)t.cwnd_avg, t.ssthresh_min,
@@ -1213,6 +1274,8 @@ void transport_dccp_log_stats(void)
 		 (unsigned long long)t.resets_to_strangers,
 		 (unsigned long long)t.refused,
 		 (unsigned long long)t.quiet_closed,
+		 (unsigned long long)t.half_open,
+		 (unsigned long long)t.half_open_evicted,
 		 o > 0 ? malformed : " none");
 }
 
