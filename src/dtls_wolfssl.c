@@ -219,32 +219,31 @@ static int ecc_key_matches_cert(const char *keyfile, const char *certfile)
 	WOLFSSL_X509 *x = NULL;
 	WOLFSSL_EVP_PKEY *pkey = NULL;
 	WC_RNG rng;
+	bool have_rng = false;
 	FILE *f;
 	size_t n;
-	int len, ret = -1;
+	int len, ret = 0;	/* not EC, or not readable here: wolfSSL's say */
 
 	f = fopen(keyfile, "rb");
 	if (f == NULL)
-		return 0;	/* wolfSSL has read it: nothing to add */
+		return 0;
 	n = fread(pem, 1, sizeof(pem), f);
 	fclose(f);
 	len = wc_KeyPemToDer(pem, (int)n, der, sizeof(der), NULL);
-	if (len <= 0)
-		return 0;
-	if (wc_ecc_init(&priv) != 0)
-		return 0;
-	/* SEC 1 or PKCS #8 */
-	if (wc_EccPrivateKeyDecode(der, &idx, &priv, (word32)len) != 0) {
-		wc_ecc_free(&priv);
-		return 0;	/* not an EC key */
-	}
-	if (wc_ecc_init(&pub) != 0) {
-		wc_ecc_free(&priv);
+	if (wc_ecc_init(&priv) != 0) {
+		explicit_bzero(pem, sizeof(pem));
+		explicit_bzero(der, sizeof(der));
 		return 0;
 	}
-	if (wc_InitRng(&rng) != 0)
-		goto out_keys;
-	if (wc_ecc_make_pub_ex(&priv, NULL, &rng) != 0 ||
+	if (wc_ecc_init(&pub) != 0)
+		goto out_priv;
+	/* SEC 1 or PKCS #8; anything else is not EC */
+	if (len <= 0 ||
+	    wc_EccPrivateKeyDecode(der, &idx, &priv, (word32)len) != 0)
+		goto out;
+	ret = -1;
+	have_rng = wc_InitRng(&rng) == 0;
+	if (!have_rng || wc_ecc_make_pub_ex(&priv, NULL, &rng) != 0 ||
 	    wc_ecc_export_x963(&priv, a, &alen) != 0)
 		goto out;
 	x = wolfSSL_X509_load_certificate_file(certfile, WOLFSSL_FILETYPE_PEM);
@@ -259,14 +258,17 @@ static int ecc_key_matches_cert(const char *keyfile, const char *certfile)
 	    alen == blen && memcmp(a, b, alen) == 0)
 		ret = 0;
 out:
-	wc_FreeRng(&rng);
-out_keys:
+	if (have_rng)
+		wc_FreeRng(&rng);
 	if (spki != NULL)
 		wolfSSL_OPENSSL_free(spki);
 	wolfSSL_EVP_PKEY_free(pkey);
 	wolfSSL_X509_free(x);
 	wc_ecc_free(&pub);
-	wc_ecc_free(&priv);
+out_priv:
+	wc_ecc_free(&priv);	/* zeroes the scalar */
+	explicit_bzero(pem, sizeof(pem));
+	explicit_bzero(der, sizeof(der));
 	return ret;
 }
 
