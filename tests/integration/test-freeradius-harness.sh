@@ -133,8 +133,10 @@ ok "CoA-Request -> CoA-ACK, Disconnect-Request -> Disconnect-ACK"
 RADIUS_MA=0
 radius_auth 127.0.0.1 "$A" "$S" bob hello >"$T/bob-noma.out" ||
 	fail "bob without Message-Authenticator: $(cat "$T/bob-noma.out")"
-expect_not "$T/bob-noma.out" '^	Message-Authenticator = 0x00' \
-	"request without Message-Authenticator"
+# (in what radclient sent: the reply's own one may start with 0x00 too)
+awk '/^Sent /{ s = 1; next } /^Received /{ s = 0 }
+	s && /Message-Authenticator/' "$T/bob-noma.out" | grep -q . &&
+	fail "request without Message-Authenticator: $(cat "$T/bob-noma.out")"
 expect "$T/bob-noma.out" 'Message-Authenticator = 0x[0-9a-f]{32}' \
 	"reply to a request without Message-Authenticator"
 RADIUS_MA=1
