@@ -52,6 +52,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dtlsgw/bytes.h"
+#include "dtlsgw/inet_csum.h"
+
 #define MAXDG 65536
 
 static int resolve(const char *host, const char *port, int flags,
@@ -323,20 +326,12 @@ static size_t make_payload(const char *kind, uint8_t *p, uint32_t i)
 		    port > 65535 || service > 0xffffffffu)
 			return 0;
 		memset(p, 0, 20);
-		p[0] = (uint8_t)(sport >> 8);
-		p[1] = (uint8_t)sport;
-		p[2] = (uint8_t)(port >> 8);
-		p[3] = (uint8_t)port;
+		be_put16(p, sport);
+		be_put16(p + 2, (uint32_t)port);
 		p[4] = 5;		/* data offset: 20 bytes, no options */
 		p[8] = 0 << 1 | 1;	/* Request, X = 1 */
-		p[12] = (uint8_t)(i >> 24);
-		p[13] = (uint8_t)(i >> 16);
-		p[14] = (uint8_t)(i >> 8);
-		p[15] = (uint8_t)i;
-		p[16] = (uint8_t)(service >> 24);
-		p[17] = (uint8_t)(service >> 16);
-		p[18] = (uint8_t)(service >> 8);
-		p[19] = (uint8_t)service;
+		be_put32(p + 12, i);	/* low bits of the 48-bit sequence */
+		be_put32(p + 16, (uint32_t)service);
 		return 20;
 	}
 	if (strcmp(kind, "garbage") == 0) {
@@ -469,19 +464,15 @@ static int do_inject(int argc, char **argv)
 			if (strncmp(argv[4], "dccp-request/", 13) == 0) {
 				/* DCCP's pseudo-header: protocol 33 (RFC 6773
 				 * section 5) */
-				uint32_t dsum = 33 + (uint32_t)n;
+				uint64_t dsum = 33 + (uint64_t)n;
 
-				for (int k = 0; k < 4; k += 2)
-					dsum += (uint32_t)(
-						((uint8_t *)&ip->saddr)[k] << 8 |
-						((uint8_t *)&ip->saddr)[k + 1]) +
-						(uint32_t)(
-						((uint8_t *)&ip->daddr)[k] << 8 |
-						((uint8_t *)&ip->daddr)[k + 1]);
-				payload[6] = payload[7] = 0;
-				dsum = csum16(payload, n, dsum);
-				payload[6] = (uint8_t)(dsum >> 8);
-				payload[7] = (uint8_t)dsum;
+				dsum = inet_csum_add(dsum,
+						     (const uint8_t *)&ip->saddr, 4);
+				dsum = inet_csum_add(dsum,
+						     (const uint8_t *)&ip->daddr, 4);
+				be_put16(payload + 6, 0);
+				be_put16(payload + 6, inet_csum_finish(
+					inet_csum_add(dsum, payload, n)));
 			}
 			uh = (void *)(pkt + off);
 			uh->source = s4->sin_port;
